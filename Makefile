@@ -1,0 +1,16 @@
+.PHONY: run test setup worker lock lint format
+
+run:
+	scripts/dev run
+test:
+	scripts/dev test
+setup:
+	scripts/dev setup
+worker:
+	scripts/dev worker
+lock:
+	scripts/dev lock
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

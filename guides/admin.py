@@ -1,0 +1,221 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
+
+from .models import FaqItem, Guide, GuideSource
+from .services import guide_publish, guide_set_status
+
+
+class GuideAdminForm(forms.ModelForm):
+    class Meta:
+        model = Guide
+        fields = [
+            "city", "practice_area", "language", "meta_description", "summary",
+            "about_md", "why_md", "local_laws_md", "resources_md", "next_steps_md",
+            "disclaimer_md", "reviewer_name", "reviewer_credentials", "last_reviewed_on",
+            "status", "published_at",
+        ]  # fmt: skip
+
+    def __init__(self, *args, can_publish=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_publish = can_publish
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        was_published = self.instance.pk and self.initial.get("status") == Guide.Status.PUBLISHED
+        if status == Guide.Status.PUBLISHED:
+            if not self.can_publish and not was_published:
+                raise ValidationError(_("You may send the guide to review; publishing needs an editor's rights."))
+            if not cleaned.get("published_at"):
+                cleaned["published_at"] = timezone.now()
+            if not (cleaned.get("reviewer_name") or "").strip():
+                self.add_error("reviewer_name", _("A published guide names its reviewer."))
+            reviewed_on = cleaned.get("last_reviewed_on")
+            if reviewed_on is None:
+                self.add_error("last_reviewed_on", _("A published guide gives its review date."))
+            elif reviewed_on > timezone.localdate():
+                self.add_error("last_reviewed_on", _("The review date cannot be in the future."))
+        return cleaned
+
+
+class SourceFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if self.instance.status != Guide.Status.PUBLISHED:
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE", False)]
+        if not kept:
+            raise ValidationError(
+                _("A published guide lists at least one source: add the laws or official pages it relies on.")
+            )
+
+
+class FaqItemInline(admin.StackedInline):
+    model = FaqItem
+    fields = ("position", "question", "answer_md")
+    extra = 0
+    min_num = 0
+
+
+class GuideSourceInline(admin.TabularInline):
+    model = GuideSource
+    formset = SourceFormSet
+    # Official pages are https; a link typed without a scheme should not become http://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ("position", "title", "issuing_body", "url", "issued_on")
+    extra = 1
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = _("review age")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Needs review (stale)")), ("no", _("Recently reviewed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.stale()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.stale().values("pk"))
+        return queryset
+
+
+@admin.register(Guide)
+class GuideAdmin(VersionAdmin):
+    form = GuideAdminForm
+    inlines = [FaqItemInline, GuideSourceInline]
+    list_display = (
+        "__str__", "language", "publication", "last_reviewed_on", "needs_review", "updated_at",
+    )  # fmt: skip
+    list_filter = ("status", StaleFilter, "language", "practice_area__parent", "city__country")
+    list_select_related = ("city__region", "city__country", "practice_area")
+    search_fields = ("city__name", "practice_area__name", "reviewer_name")
+    autocomplete_fields = ("city", "practice_area")
+    date_hierarchy = "updated_at"
+    actions = ["send_to_review", "publish_now", "back_to_draft"]
+    readonly_fields = ("review_notice",)
+    fieldsets = (
+        (_("Where"), {"fields": ("city", "practice_area", "language")}),
+        (
+            _("Content"),
+            {
+                "fields": (
+                    "meta_description",
+                    "summary",
+                    "about_md",
+                    "why_md",
+                    "local_laws_md",
+                    "resources_md",
+                    "next_steps_md",
+                    "disclaimer_md",
+                )  # fmt: skip
+            },
+        ),
+        (
+            _("Provenance"),
+            {
+                "fields": (
+                    "review_notice",
+                    "reviewer_name",
+                    "reviewer_credentials",
+                    "last_reviewed_on",
+                ),
+                "description": _(
+                    "Who checked this guide and when. Publishing needs both, and at least one source below."
+                ),
+            },
+        ),
+        (
+            _("Publishing"),
+            {
+                "fields": ("status", "published_at"),
+                "description": _("Draft → In review → Published. A publish time in the future schedules the guide."),
+            },
+        ),
+    )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        can_publish = request.user.has_perm("guides.publish_guide")
+
+        class RequestGuideForm(form_class):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, can_publish=can_publish, **kw)
+
+        return RequestGuideForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def view_on_site(self, obj):
+        return reverse("guides:preview", kwargs={"pk": obj.pk})
+
+    @admin.display(description=_("publication"), ordering="published_at")
+    def publication(self, obj):
+        if obj.is_scheduled:
+            return _("Scheduled for %(when)s") % {
+                "when": timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
+            }
+        return obj.get_status_display()
+
+    @admin.display(description=_("stale"), boolean=True)
+    def needs_review(self, obj):
+        return obj.is_stale
+
+    @admin.display(description=_("review status"))
+    def review_notice(self, obj):
+        if obj is None or obj.last_reviewed_on is None:
+            return _("Not reviewed yet.")
+        if obj.is_stale:
+            return _("Stale: last reviewed on %(date)s. Check every section and update the review date.") % {
+                "date": obj.last_reviewed_on
+            }
+        return _("Reviewed on %(date)s.") % {"date": obj.last_reviewed_on}
+
+    @admin.action(description=_("Send selected guides to review"), permissions=["change"])
+    def send_to_review(self, request, queryset):
+        for guide in queryset:
+            guide_set_status(guide=guide, status=Guide.Status.REVIEW, user=request.user)
+        self.message_user(request, _("Sent to review."), messages.SUCCESS)
+
+    @admin.action(description=_("Move selected guides back to draft"), permissions=["publish"])
+    def back_to_draft(self, request, queryset):
+        for guide in queryset:
+            guide_set_status(guide=guide, status=Guide.Status.DRAFT, user=request.user)
+        self.message_user(request, _("Moved to draft; they are no longer public."), messages.SUCCESS)
+
+    @admin.action(description=_("Publish selected guides now"), permissions=["publish"])
+    def publish_now(self, request, queryset):
+        published = 0
+        for guide in queryset.with_place():
+            try:
+                guide_publish(guide=guide, user=request.user, at=timezone.now())
+            except ValidationError as exc:
+                self.message_user(
+                    request,
+                    _("“%(guide)s” was not published: %(problems)s")
+                    % {"guide": guide, "problems": " ".join(exc.messages)},
+                    messages.ERROR,
+                )
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%(count)d guide published.", "%(count)d guides published.", published)
+                % {"count": published},
+                messages.SUCCESS,
+            )
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("guides.publish_guide")

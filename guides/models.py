@@ -1,0 +1,265 @@
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import City, PracticeArea
+
+from .markdown import render_markdown
+
+MARKDOWN_HELP = _(
+    "Markdown: blank line between paragraphs, “- ” for a list, “### ” for a subheading, "
+    "[text](https://…) for a link. Scripts and inline HTML attributes are removed."
+)
+
+DEFAULT_DISCLAIMER = _(
+    "This guide is general information, not legal advice. Laws and their interpretation "
+    "change, and your situation may differ from the examples here: consult a qualified "
+    "lawyer before you act. If you think something on this page is wrong or out of date, "
+    "tell us and we will review it."
+)
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Guide.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_language(self, language):
+        return self.filter(language=language)
+
+    def with_place(self):
+        return self.select_related("city__region", "city__country", "practice_area__parent")
+
+    def stale(self):
+        return self.filter(last_reviewed_on__lt=Guide.stale_before())
+
+
+class Guide(models.Model):
+    """An editor-written guide to one practice area in one city, in one language."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    # Sections in reading order: (field prefix, heading). The landing page and the admin
+    # both walk this list, so a new section is added in one place.
+    SECTIONS = [
+        ("about", _("About")),
+        ("why", _("Why you may need a lawyer")),
+        ("local_laws", _("Local laws overview")),
+        ("resources", _("Additional resources")),
+        ("next_steps", _("Next steps")),
+    ]
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="guides", verbose_name=_("city"))
+    practice_area = models.ForeignKey(
+        PracticeArea,
+        on_delete=models.PROTECT,
+        related_name="guides",
+        verbose_name=_("practice area"),
+        limit_choices_to={"parent__isnull": False},
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the guide goes live. A time in the future schedules it; empty means “now” when you publish."
+        ),
+    )
+    meta_description = models.CharField(
+        _("search description"),
+        max_length=300,
+        help_text=_("One or two sentences shown by search engines and link previews."),
+    )
+    summary = models.TextField(
+        _("summary"),
+        help_text=_("The opening paragraph under the page title, in plain text."),
+    )
+    about_md = models.TextField(_("about"), help_text=MARKDOWN_HELP)
+    why_md = models.TextField(_("why you may need a lawyer"), help_text=MARKDOWN_HELP)
+    local_laws_md = models.TextField(_("local laws overview"), help_text=MARKDOWN_HELP)
+    resources_md = models.TextField(_("additional resources"), blank=True, help_text=MARKDOWN_HELP)
+    next_steps_md = models.TextField(_("next steps"), help_text=MARKDOWN_HELP)
+    disclaimer_md = models.TextField(_("disclaimer"), default=DEFAULT_DISCLAIMER, help_text=MARKDOWN_HELP)
+    about_html = models.TextField(editable=False, blank=True)
+    why_html = models.TextField(editable=False, blank=True)
+    local_laws_html = models.TextField(editable=False, blank=True)
+    resources_html = models.TextField(editable=False, blank=True)
+    next_steps_html = models.TextField(editable=False, blank=True)
+    disclaimer_html = models.TextField(editable=False, blank=True)
+
+    reviewer_name = models.CharField(
+        _("reviewed by"),
+        max_length=150,
+        blank=True,
+        help_text=_("The lawyer or editor who checked this guide; required to publish."),
+    )
+    reviewer_credentials = models.CharField(
+        _("reviewer's credentials"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “Lawyer admitted in Heilongjiang, 12 years in data protection”."),
+    )
+    last_reviewed_on = models.DateField(
+        _("last reviewed on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the reviewer last checked every section; required to publish."),
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["city__name", "practice_area__name"]
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "practice_area", "language"],
+                name="guide_unique_city_practice_area_language",
+                violation_error_message=_(
+                    "A guide for this city, practice area and language already exists: edit that one instead."
+                ),
+            ),
+        ]
+        indexes = [
+            # The landing page and the city/practice-area indexes look up published guides.
+            models.Index(fields=["status", "published_at"], name="guide_published_idx"),
+        ]
+        permissions = [("publish_guide", _("Can publish or schedule a guide"))]
+
+    def __str__(self):
+        return str(self.title)
+
+    def save(self, *args, **kwargs):
+        for prefix, _heading in [*self.SECTIONS, ("disclaimer", None)]:
+            setattr(self, f"{prefix}_html", render_markdown(getattr(self, f"{prefix}_md")))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "guides:landing",
+            kwargs={
+                "country": self.city.country.slug,
+                "city": self.city.slug,
+                "practice_area": self.practice_area.slug,
+            },
+        )
+
+    @property
+    def title(self):
+        return _("Best %(practice_area)s Lawyers in %(city)s") % {
+            "practice_area": self.practice_area.name,
+            "city": self.city.name,
+        }
+
+    @property
+    def sections(self):
+        return [
+            (prefix, heading, getattr(self, f"{prefix}_html"))
+            for prefix, heading in self.SECTIONS
+            if getattr(self, f"{prefix}_html")
+        ]
+
+    @property
+    def is_live(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @staticmethod
+    def stale_before() -> date:
+        return timezone.localdate() - relativedelta(months=settings.GUIDE_STALE_AFTER_MONTHS)
+
+    @property
+    def is_stale(self):
+        return self.last_reviewed_on is not None and self.last_reviewed_on < self.stale_before()
+
+    @property
+    def review_age(self):
+        """How long ago the guide was reviewed, to the largest unit ("1 year", "2 months")."""
+        return timesince(self.last_reviewed_on, depth=1) if self.last_reviewed_on else ""
+
+    def publish_problems(self, *, source_count=None):
+        """What stops this guide from being published, as messages for the editor."""
+        problems = []
+        if not self.reviewer_name.strip():
+            problems.append(_("Name the lawyer or editor who reviewed the guide."))
+        if self.last_reviewed_on is None:
+            problems.append(_("Give the date the guide was last reviewed."))
+        elif self.last_reviewed_on > timezone.localdate():
+            problems.append(_("The last-reviewed date cannot be in the future."))
+        if source_count is None:
+            source_count = self.sources.count() if self.pk else 0
+        if source_count < 1:
+            problems.append(_("List at least one source (law, regulation or official guidance)."))
+        return problems
+
+
+class FaqItem(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="faq_items", verbose_name=_("guide"))
+    question = models.CharField(_("question"), max_length=300)
+    answer_md = models.TextField(_("answer"), help_text=MARKDOWN_HELP)
+    answer_html = models.TextField(editable=False, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("FAQ item")
+        verbose_name_plural = _("FAQ items")
+
+    def __str__(self):
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.answer_html = render_markdown(self.answer_md)
+        super().save(*args, **kwargs)
+
+
+class GuideSource(models.Model):
+    """A law, regulation or official document the guide relies on."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="sources", verbose_name=_("guide"))
+    title = models.CharField(_("title"), max_length=300)
+    issuing_body = models.CharField(_("issued by"), max_length=200, help_text=_("E.g. “National People’s Congress”."))
+    url = models.URLField(_("link"), max_length=500, blank=True, help_text=_("An official https:// page, if any."))
+    issued_on = models.DateField(_("date"), null=True, blank=True, help_text=_("Date issued or in force."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,24 @@
+import json
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# Same escaping as django.utils.html.json_script: nothing in the data can close the tag.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """Render a dict as a <script type="application/ld+json"> block."""
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.simple_tag
+def absolute_url(path):
+    """The canonical absolute URL of a path, from SITE_URL (never the request's Host)."""
+    return f"{settings.SITE_URL}{path}"

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "guides"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lawyers/", views.city_index, name="city_index"),
+    path("lawyers/<slug:country>/<slug:city>/", views.city_detail, name="city_detail"),
+    path(
+        "lawyers/<slug:country>/<slug:city>/<slug:practice_area>/",
+        views.landing,
+        name="landing",
+    ),
+    path("practice-areas/", views.practice_area_index, name="practice_area_index"),
+    path(
+        "practice-areas/<slug:practice_area>/",
+        views.practice_area_detail,
+        name="practice_area_detail",
+    ),
+    path("guides/preview/<int:pk>/", views.preview, name="preview"),
+]

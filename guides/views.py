@@ -1,0 +1,273 @@
+import hashlib
+import html
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_safe
+
+from directory.models import City, Country, PracticeArea
+
+from .forms import FindLawyerForm
+from .models import Guide
+
+
+def _published_guides():
+    return Guide.objects.published().for_language(get_language())
+
+
+@require_safe
+def home(request):
+    # Only a submitted search binds the form: links carry tracking parameters (utm_*, gclid).
+    submitted = "city" in request.GET or "practice_area" in request.GET
+    form = FindLawyerForm(request.GET if submitted else None)
+    no_guide_for = None
+    if form.is_bound and form.is_valid():
+        city, area = form.cleaned_data["city"], form.cleaned_data["practice_area"]
+        guide = _published_guides().filter(city=city, practice_area=area).with_place().first()
+        if guide is not None:
+            return redirect(guide)
+        no_guide_for = {"city": city, "practice_area": area}
+    recent = _published_guides().with_place().order_by("-published_at")[:6]
+    groups = PracticeArea.objects.groups().prefetch_related(
+        Prefetch("children", queryset=PracticeArea.objects.order_by("position", "name"))
+    )
+    return render(
+        request,
+        "guides/home.html",
+        {"form": form, "no_guide_for": no_guide_for, "recent_guides": recent, "groups": groups},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@require_safe
+def city_index(request):
+    guide_count = Count(
+        "guides",
+        filter=Q(
+            guides__status=Guide.Status.PUBLISHED,
+            guides__published_at__lte=timezone.now(),
+            guides__language=get_language(),
+        ),
+    )
+    countries = Country.objects.prefetch_related(
+        Prefetch(
+            "cities",
+            queryset=City.objects.select_related("region")
+            .annotate(guide_count=guide_count)
+            .order_by("region__name", "name"),
+        )
+    )
+    return render(
+        request,
+        "guides/city_index.html",
+        {"countries": countries, **_breadcrumbs((_("Cities"), reverse("guides:city_index")))},
+    )
+
+
+@require_safe
+def city_detail(request, country, city):
+    city = get_object_or_404(City.objects.with_place(), country__slug=country, slug=city)
+    guides = (
+        _published_guides()
+        .filter(city=city)
+        .with_place()
+        .order_by("practice_area__parent__position", "practice_area__parent__name", "practice_area__name")
+    )
+    return render(
+        request,
+        "guides/city_detail.html",
+        {
+            "city": city,
+            "guides": guides,
+            **_breadcrumbs((_("Cities"), reverse("guides:city_index")), (city.name, city.get_absolute_url())),
+        },
+    )
+
+
+@require_safe
+def practice_area_index(request):
+    groups = PracticeArea.objects.groups().prefetch_related(
+        Prefetch("children", queryset=PracticeArea.objects.order_by("position", "name"))
+    )
+    return render(
+        request,
+        "guides/practice_area_index.html",
+        {
+            "groups": groups,
+            **_breadcrumbs((_("Practice areas"), reverse("guides:practice_area_index"))),
+        },
+    )
+
+
+@require_safe
+def practice_area_detail(request, practice_area):
+    area = get_object_or_404(PracticeArea.objects.select_related("parent"), slug=practice_area)
+    areas = [area, *area.children.all()] if area.is_group else [area]
+    guides = (
+        _published_guides()
+        .filter(practice_area__in=areas)
+        .with_place()
+        .order_by("city__country__name", "city__name", "practice_area__name")
+    )
+    trail = [(_("Practice areas"), reverse("guides:practice_area_index"))]
+    if area.parent is not None:
+        trail.append((area.parent.name, area.parent.get_absolute_url()))
+    trail.append((area.name, area.get_absolute_url()))
+    return render(
+        request,
+        "guides/practice_area_detail.html",
+        {"practice_area": area, "guides": guides, **_breadcrumbs(*trail)},
+    )
+
+
+def _breadcrumbs(*trail):
+    """Context for includes/breadcrumbs.html: the visible trail and its BreadcrumbList."""
+    crumbs = [{"name": str(name), "url": url} for name, url in [(_("Home"), reverse("guides:home")), *trail]]
+    return {
+        "crumbs": crumbs,
+        "breadcrumb_ld": {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": index,
+                    "name": crumb["name"],
+                    "item": f"{settings.SITE_URL}{crumb['url']}",
+                }
+                for index, crumb in enumerate(crumbs, start=1)
+            ],
+        },
+    }
+
+
+def _faq_ld(faq_items):
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": item.question,
+                "acceptedAnswer": {"@type": "Answer", "text": html.unescape(strip_tags(item.answer_html)).strip()},
+            }
+            for item in faq_items
+        ],
+    }
+
+
+def _guide_body(guide):
+    """The guide's rendered sections, FAQ and sources, cached until the guide changes.
+
+    Every edit saves the guide (the admin saves it with its inlines; a restored revision
+    saves it too), which moves updated_at and so the key.
+    """
+
+    def build():
+        faq_items = list(guide.faq_items.all())
+        sources = list(guide.sources.all())
+        return render_to_string(
+            "guides/includes/guide_body.html",
+            {
+                "guide": guide,
+                "faq_items": faq_items,
+                "sources": sources,
+                "faq_ld": _faq_ld(faq_items) if faq_items else None,
+            },
+        )
+
+    # The body also shows the city's and practice area's names, which change elsewhere.
+    names = f"{guide.city.name}|{guide.city.country.name}|{guide.practice_area.name}"
+    digest = hashlib.sha256(names.encode()).hexdigest()[:16]
+    key = f"guide-body:{guide.pk}:{guide.language}:{guide.updated_at.timestamp()}:{digest}"
+    return cache.get_or_set(key, build, settings.GUIDE_CACHE_SECONDS)
+
+
+def _render_guide(request, guide, *, is_preview=False):
+    city, area = guide.city, guide.practice_area
+    return render(
+        request,
+        "guides/guide_detail.html",
+        {
+            "guide": guide,
+            "city": city,
+            "practice_area": area,
+            "guide_body": _guide_body(guide),
+            "is_preview": is_preview,
+            "stale_after_months": settings.GUIDE_STALE_AFTER_MONTHS,
+            **_breadcrumbs(
+                (_("Cities"), reverse("guides:city_index")),
+                (city.name, city.get_absolute_url()),
+                (area.name, guide.get_absolute_url()),
+            ),
+        },
+    )
+
+
+@require_safe
+def landing(request, country, city, practice_area):
+    guide = get_object_or_404(
+        _published_guides().with_place(),
+        city__country__slug=country,
+        city__slug=city,
+        practice_area__slug=practice_area,
+    )
+    return _render_guide(request, guide)
+
+
+@require_safe
+def preview(request, pk):
+    # Staff who may see guides preview any state; everyone else learns nothing (404).
+    if not (request.user.is_active and request.user.is_staff and request.user.has_perm("guides.view_guide")):
+        raise Http404
+    guide = get_object_or_404(Guide.objects.with_place(), pk=pk)
+    response = _render_guide(request, guide, is_preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /guides/preview/",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def healthz(request):
+    """Report whether the database (and Redis, when configured) answer; 503 if not."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # any failure means "not reachable" to the load balancer
+        checks["database"] = "unreachable"
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except redis.RedisError:
+            checks["redis"] = "unreachable"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

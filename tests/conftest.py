@@ -1,0 +1,90 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import CityFactory, PracticeAreaFactory, RegionFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # The cache may be a shared Redis: start and end every test with it empty.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def harbin(db):
+    region = RegionFactory(name="Heilongjiang", slug="heilongjiang")
+    return CityFactory(region=region, name="Harbin", slug="harbin", is_capital=True)
+
+
+@pytest.fixture
+def cyber_law(db):
+    return PracticeAreaFactory(
+        name="Cyber Law, Data Privacy and Data Protection",
+        slug="cyber-law-data-privacy-and-data-protection",
+        parent__name="Technology & Data",
+        parent__slug="technology-and-data",
+        synonyms="PIPL\nprivacy",
+    )
+
+
+@pytest.fixture
+def assert_valid_html():
+    """Parse a page as strict HTML5 (any parse error fails the test); return its element tree."""
+    import html5lib
+
+    def check(content):
+        if isinstance(content, bytes):
+            content = content.decode()
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        try:
+            return parser.parse(content)
+        except html5lib.html5parser.ParseError as exc:
+            raise AssertionError(f"Invalid HTML: {exc}") from exc
+
+    return check
+
+
+@pytest.fixture
+def admin_form_data():
+    """The data a browser would submit from the admin change form in a response, as a dict.
+
+    Reads every field of the page's main <form> (inputs, checked boxes, selected options,
+    textareas) and skips the inline "empty form" templates (names with __prefix__).
+    """
+    import html5lib
+
+    skipped_types = {"submit", "button", "image", "file", "reset"}
+
+    def collect(response):
+        tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+        forms = [form for form in tree.iter("form") if (form.get("id") or "").endswith("_form")]
+        assert len(forms) == 1, f"expected one admin change form, found {len(forms)}"
+        data = {}
+        for element in forms[0].iter():
+            name = element.get("name")
+            if not name or "__prefix__" in name:
+                continue
+            if element.tag == "input":
+                kind = (element.get("type") or "text").lower()
+                if kind in skipped_types or (kind in {"checkbox", "radio"} and element.get("checked") is None):
+                    continue
+                data[name] = element.get("value", "on" if kind in {"checkbox", "radio"} else "")
+            elif element.tag == "textarea":
+                text = element.text or ""
+                data[name] = text[1:] if text.startswith("\n") else text
+            elif element.tag == "select":
+                options = list(element.iter("option"))
+                chosen = [
+                    option.get("value", option.text or "") for option in options if option.get("selected") is not None
+                ]
+                if element.get("multiple") is not None:
+                    data[name] = chosen
+                elif chosen or options:
+                    data[name] = chosen[-1] if chosen else options[0].get("value", options[0].text or "")
+                else:  # an autocomplete select with nothing chosen yet
+                    data[name] = ""
+        return data
+
+    return collect

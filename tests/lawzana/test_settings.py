@@ -1,0 +1,50 @@
+"""Production refuses unsafe configuration; each case boots Django in a fresh process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 20 + "-production-secret-for-tests-" + "z" * 20
+
+
+def _manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "lawzana.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "true", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com"}, "DEBUG must be False"),
+        ({"ALLOWED_HOSTS": "example.com"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "example.com"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS must list"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com", "DEBUG": "maybe"}, "Invalid"),
+    ],
+)
+def test_production_refuses_to_start_unsafe(env, message):
+    result = _manage("check", DJANGO_ENV="production", **env)
+
+    assert result.returncode != 0
+    assert message.lower() in result.stderr.lower()
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_ENV="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="example.com",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
