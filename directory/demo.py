@@ -1,0 +1,467 @@
+"""Demo places and practice areas for `manage.py seed_demo` (the command lives in guides).
+
+The data is plain tuples and dicts; `seed_places()` writes it through `sync_row()`, which
+looks a row up by its natural key and writes only what differs, so a second run issues no
+INSERT, UPDATE or DELETE at all.
+"""
+
+from collections import Counter
+
+from django.db import models
+
+from .models import City, Country, PracticeArea, Region
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+# (ISO code, name, slug)
+COUNTRIES = [
+    ("CN", "China", "china"),
+    ("SG", "Singapore", "singapore"),
+    ("GB", "United Kingdom", "united-kingdom"),
+    ("US", "United States", "united-states"),
+    ("DE", "Germany", "germany"),
+]
+
+# (country code, name, slug). Beijing, Shanghai, Tianjin and Chongqing are municipalities:
+# they are their own first-level division, so the city and the region share a name.
+REGIONS = [
+    ("CN", "Beijing", "beijing"),
+    ("CN", "Shanghai", "shanghai"),
+    ("CN", "Tianjin", "tianjin"),
+    ("CN", "Chongqing", "chongqing"),
+    ("CN", "Guangdong", "guangdong"),
+    ("CN", "Zhejiang", "zhejiang"),
+    ("CN", "Jiangsu", "jiangsu"),
+    ("CN", "Sichuan", "sichuan"),
+    ("CN", "Hubei", "hubei"),
+    ("CN", "Shaanxi", "shaanxi"),
+    ("CN", "Shandong", "shandong"),
+    ("CN", "Liaoning", "liaoning"),
+    ("CN", "Jilin", "jilin"),
+    ("CN", "Heilongjiang", "heilongjiang"),
+    ("SG", "Singapore", "singapore"),
+    ("GB", "England", "england"),
+    ("US", "New York", "new-york"),
+    ("US", "California", "california"),
+    ("DE", "Hesse", "hesse"),
+    ("DE", "Bavaria", "bavaria"),
+]
+
+# (country code, region slug, name, slug, is_capital). `is_capital` means "capital of its
+# province or state", so it stays False for the municipalities and for city-states.
+CITIES = [
+    ("CN", "beijing", "Beijing", "beijing", False),
+    ("CN", "shanghai", "Shanghai", "shanghai", False),
+    ("CN", "tianjin", "Tianjin", "tianjin", False),
+    ("CN", "chongqing", "Chongqing", "chongqing", False),
+    ("CN", "guangdong", "Guangzhou", "guangzhou", True),
+    ("CN", "guangdong", "Shenzhen", "shenzhen", False),
+    ("CN", "zhejiang", "Hangzhou", "hangzhou", True),
+    ("CN", "jiangsu", "Nanjing", "nanjing", True),
+    ("CN", "jiangsu", "Suzhou", "suzhou", False),
+    ("CN", "sichuan", "Chengdu", "chengdu", True),
+    ("CN", "hubei", "Wuhan", "wuhan", True),
+    ("CN", "shaanxi", "Xi'an", "xian", True),
+    ("CN", "shandong", "Qingdao", "qingdao", False),
+    ("CN", "liaoning", "Shenyang", "shenyang", True),
+    ("CN", "liaoning", "Dalian", "dalian", False),
+    ("CN", "jilin", "Changchun", "changchun", True),
+    ("CN", "heilongjiang", "Harbin", "harbin", True),
+    ("SG", "singapore", "Singapore", "singapore", False),
+    ("GB", "england", "London", "london", True),
+    ("US", "new-york", "New York", "new-york", False),
+    ("US", "california", "San Francisco", "san-francisco", False),
+    ("DE", "hesse", "Frankfurt", "frankfurt", False),
+    ("DE", "bavaria", "Munich", "munich", True),
+]
+
+# Groups in display order, each with its practice areas in display order:
+# (name, slug, synonyms one per line, one-sentence description).
+PRACTICE_AREAS = [
+    {
+        "group": (
+            "Business & Corporate",
+            "business-and-corporate",
+            "business law\ncommercial law\ncompany",
+            "Setting up, running, financing, buying and winding up businesses.",
+        ),
+        "areas": [
+            (
+                "Corporate & Company Law",
+                "corporate-and-company-law",
+                "company formation\nWFOE\nshareholders\narticles of association\ngovernance",
+                "Forming companies, shareholder arrangements, directors' duties and corporate governance.",
+            ),
+            (
+                "Mergers & Acquisitions",
+                "mergers-and-acquisitions",
+                "M&A\nacquisition\nshare purchase\ndue diligence\njoint venture",
+                "Buying, selling or combining businesses, including due diligence and deal documents.",
+            ),
+            (
+                "Foreign Investment",
+                "foreign-investment",
+                "FDI\nnegative list\nmarket entry\nforeign-invested enterprise",
+                "Entering the market as a foreign investor, from structuring to approvals and reporting.",
+            ),
+            (
+                "Banking & Finance",
+                "banking-and-finance",
+                "loans\nsecurity interests\nfintech\nfinancial regulation",
+                "Lending, security over assets, financial products and the rules on financial institutions.",
+            ),
+            (
+                "Tax",
+                "tax",
+                "VAT\ncorporate income tax\nindividual income tax\ntransfer pricing",
+                "Tax planning, filings, audits and disputes for companies and individuals.",
+            ),
+            (
+                "Bankruptcy & Insolvency",
+                "bankruptcy-and-insolvency",
+                "liquidation\nrestructuring\ncreditors\ninsolvency",
+                "Restructuring, liquidation and creditors' claims when a debtor cannot pay.",
+            ),
+            (
+                "Commercial Contracts",
+                "commercial-contracts",
+                "contract drafting\nagreements\nterms and conditions\nbreach of contract",
+                "Drafting, negotiating and enforcing agreements between businesses.",
+            ),
+        ],
+    },
+    {
+        "group": (
+            "Technology & Data",
+            "technology-and-data",
+            "tech law\ndigital\nIT law",
+            "The law of networks, software, online business and the data they carry.",
+        ),
+        "areas": [
+            (
+                "Cyber Law, Data Privacy and Data Protection",
+                "cyber-law-data-privacy-and-data-protection",
+                "PIPL\nGDPR\nprivacy\ndata breach\ncybersecurity\ncross-border data transfer",
+                "Personal information, data security, cybersecurity duties and responses to data incidents.",
+            ),
+            (
+                "E-commerce & Internet",
+                "e-commerce-and-internet",
+                "online shop\nplatform\nmarketplace\nE-commerce Law\nlive streaming",
+                "Online sales, platform rules, consumer terms and internet content requirements.",
+            ),
+            (
+                "Technology Transactions & Outsourcing",
+                "technology-transactions-and-outsourcing",
+                "software licence\nSaaS\nIT outsourcing\ncloud contract",
+                "Licensing, development, cloud and outsourcing agreements for technology.",
+            ),
+            (
+                "Telecommunications & Media",
+                "telecommunications-and-media",
+                "telecom licence\nICP licence\nbroadcasting\nmedia regulation",
+                "Licences and regulation for telecom services, broadcasting and online media.",
+            ),
+        ],
+    },
+    {
+        "group": (
+            "IP & Innovation",
+            "ip-and-innovation",
+            "IP\nintangible assets\nbrands",
+            "Protecting and exploiting inventions, brands, creative works and know-how.",
+        ),
+        "areas": [
+            (
+                "Intellectual Property",
+                "intellectual-property",
+                "IP\nIP enforcement\ncounterfeits\nIP litigation\nlicensing",
+                "Registering, licensing and enforcing intellectual property rights of all kinds.",
+            ),
+            (
+                "Patents",
+                "patents",
+                "patent filing\ninvention\nutility model\ndesign patent\npatent infringement",
+                "Filing, prosecuting, licensing and litigating patents.",
+            ),
+            (
+                "Trademarks",
+                "trademarks",
+                "brand\ntrademark registration\nlogo\ntrademark squatting",
+                "Clearing, registering and defending brand names and logos.",
+            ),
+            (
+                "Copyright",
+                "copyright",
+                "software copyright\npiracy\nauthors' rights\ncontent licensing",
+                "Ownership, registration, licensing and infringement of creative works and software.",
+            ),
+        ],
+    },
+    {
+        "group": (
+            "Employment & Immigration",
+            "employment-and-immigration",
+            "work\njobs\nHR law",
+            "The relationship between employers and staff, and moving people across borders.",
+        ),
+        "areas": [
+            (
+                "Employment & Labour",
+                "employment-and-labour",
+                "labor law\nlabour contract\ndismissal\nseverance\nlabour arbitration",
+                "Employment contracts, dismissals, workplace disputes and HR compliance.",
+            ),
+            (
+                "Employee Benefits & Social Insurance",
+                "employee-benefits-and-social-insurance",
+                "pension\nsocial security\nhousing fund\nincentive plans\nstock options",
+                "Social insurance, pensions, housing funds and employee incentive plans.",
+            ),
+            (
+                "Immigration & Visas",
+                "immigration-and-visas",
+                "work permit\nresidence permit\nvisa\nZ visa\ntalent visa",
+                "Work permits, residence permits and visas for foreign staff and their families.",
+            ),
+        ],
+    },
+    {
+        "group": (
+            "Disputes & Criminal",
+            "disputes-and-criminal",
+            "litigation\ncourt\nlawsuit",
+            "Resolving disputes in court or arbitration, and defending criminal charges.",
+        ),
+        "areas": [
+            (
+                "Civil Litigation",
+                "civil-litigation",
+                "lawsuit\ncourt case\nsue\nappeal\nenforcement of judgment",
+                "Bringing or defending civil claims before the courts.",
+            ),
+            (
+                "Arbitration & Mediation",
+                "arbitration-and-mediation",
+                "CIETAC\ninternational arbitration\nADR\nmediation",
+                "Settling disputes out of court through arbitration or mediation.",
+            ),
+            (
+                "Debt Collection",
+                "debt-collection",
+                "unpaid invoices\nrecovery\ncreditor\npayment order",
+                "Recovering unpaid debts through demands, negotiation and legal action.",
+            ),
+            (
+                "Criminal Defence",
+                "criminal-defence",
+                "criminal defense\narrest\ndetention\ncriminal charges",
+                "Representing people suspected or accused of crimes, from investigation to trial.",
+            ),
+            (
+                "White-Collar Crime & Anti-Corruption",
+                "white-collar-crime-and-anti-corruption",
+                "bribery\nfraud\ninternal investigation\ncompliance\nanti-bribery",
+                "Fraud, bribery and corporate crime, including internal investigations.",
+            ),
+        ],
+    },
+    {
+        "group": (
+            "Family & Private Client",
+            "family-and-private-client",
+            "personal matters\nprivate client",
+            "Family relationships, personal wealth and what happens to it after death.",
+        ),
+        "areas": [
+            (
+                "Family Law",
+                "family-law",
+                "marriage\nprenuptial agreement\nadoption\nfamily dispute",
+                "Marriage, partnerships, children and other family relationships.",
+            ),
+            (
+                "Divorce & Separation",
+                "divorce-and-separation",
+                "divorce\nchild custody\nalimony\nproperty division",
+                "Ending a marriage, dividing property and arranging for children.",
+            ),
+            (
+                "Wills, Inheritance & Estates",
+                "wills-inheritance-and-estates",
+                "will\nsuccession\nprobate\nestate planning\ninheritance",
+                "Wills, succession and the administration of estates.",
+            ),
+        ],
+    },
+    {
+        "group": (
+            "Real Estate & Construction",
+            "real-estate-and-construction",
+            "property\nland\nbuilding",
+            "Owning, leasing, developing and building on land and property.",
+        ),
+        "areas": [
+            (
+                "Real Estate",
+                "real-estate",
+                "property purchase\nland use rights\nconveyancing\nmortgage",
+                "Buying, selling and financing land use rights and buildings.",
+            ),
+            (
+                "Construction",
+                "construction",
+                "construction contract\ncontractor\nbuilding defects\nEPC",
+                "Construction contracts, project disputes and building regulation.",
+            ),
+            (
+                "Landlord & Tenant",
+                "landlord-and-tenant",
+                "lease\ntenancy\nrent\neviction",
+                "Commercial and residential leases and the disputes they lead to.",
+            ),
+        ],
+    },
+    {
+        "group": (
+            "Regulatory & Compliance",
+            "regulatory-and-compliance",
+            "regulation\ngovernment\nlicensing",
+            "Dealing with regulators, licences and the rules that govern whole markets.",
+        ),
+        "areas": [
+            (
+                "Antitrust & Competition",
+                "antitrust-and-competition",
+                "Anti-Monopoly Law\nmerger control\ncartel\nabuse of dominance",
+                "Merger filings, cartels, dominance and other competition rules.",
+            ),
+            (
+                "Consumer Protection",
+                "consumer-protection",
+                "consumer rights\nproduct liability\nrefund\nadvertising law",
+                "Consumer rights, product safety, advertising and complaints.",
+            ),
+            (
+                "Environmental Law",
+                "environmental-law",
+                "pollution\nenvironmental impact assessment\nemissions\nESG",
+                "Environmental permits, pollution rules and environmental liability.",
+            ),
+            (
+                "Customs & International Trade",
+                "customs-and-international-trade",
+                "import\nexport control\ntariffs\nsanctions\ncustoms",
+                "Import and export rules, tariffs, export controls and trade sanctions.",
+            ),
+        ],
+    },
+]
+
+
+def sync_row(model, lookup: dict, values: dict, tally: Counter):
+    """Get the row matching `lookup` (a natural key) and make it hold `values`.
+
+    Returns the row. See `save_row()` for what is written and counted.
+    """
+    obj = model.objects.filter(**lookup).first() or model(**lookup)
+    return save_row(obj, values, tally)
+
+
+def save_row(obj, values: dict, tally: Counter):
+    """Give `obj` the field `values`, saving only when needed; count what happened.
+
+    A new (unsaved) row is created through `save()`, so model logic such as City's copy of
+    the country or a guide's Markdown rendering runs. An existing row is saved once, and only
+    when some value differs, so an unchanged row costs no write at all. `tally` counts
+    (model name, "created" / "updated" / "unchanged").
+    """
+    name = type(obj).__name__
+    if obj._state.adding:
+        for field, value in values.items():
+            setattr(obj, field, value)
+        obj.save()
+        tally[name, CREATED] += 1
+        return obj
+    changed = [field for field, value in values.items() if _current(obj, field) != _key(value)]
+    if not changed:
+        tally[name, UNCHANGED] += 1
+        return obj
+    for field in changed:
+        setattr(obj, field, values[field])
+    obj.save()
+    tally[name, UPDATED] += 1
+    return obj
+
+
+def _key(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _current(obj, field):
+    # Compare foreign keys by id, without loading the related row.
+    model_field = obj._meta.get_field(field)
+    if model_field.is_relation and model_field.many_to_one:
+        return getattr(obj, model_field.attname)
+    return getattr(obj, field)
+
+
+def seed_places(tally: Counter | None = None) -> dict:
+    """Create or update the demo countries, regions, cities and practice areas.
+
+    Returns {"countries": {code: Country}, "cities": {(country code, slug): City},
+    "practice_areas": {slug: PracticeArea}, "tally": Counter}.
+    """
+    tally = Counter() if tally is None else tally
+    countries = {
+        code: sync_row(Country, {"code": code}, {"name": name, "slug": slug}, tally) for code, name, slug in COUNTRIES
+    }
+    regions = {
+        (code, slug): sync_row(Region, {"country": countries[code], "slug": slug}, {"name": name}, tally)
+        for code, name, slug in REGIONS
+    }
+    cities = {
+        (code, slug): sync_row(
+            City,
+            {"country": countries[code], "slug": slug},
+            {"region": regions[code, region_slug], "name": name, "is_capital": is_capital},
+            tally,
+        )
+        for code, region_slug, name, slug, is_capital in CITIES
+    }
+
+    practice_areas = {}
+    for group_index, entry in enumerate(PRACTICE_AREAS, start=1):
+        name, slug, synonyms, description = entry["group"]
+        group = sync_row(
+            PracticeArea,
+            {"slug": slug},
+            {
+                "parent": None,
+                "name": name,
+                "synonyms": synonyms,
+                "description": description,
+                "position": group_index * 10,
+            },
+            tally,
+        )
+        practice_areas[slug] = group
+        for area_index, (name, slug, synonyms, description) in enumerate(entry["areas"], start=1):
+            practice_areas[slug] = sync_row(
+                PracticeArea,
+                {"slug": slug},
+                {
+                    "parent": group,
+                    "name": name,
+                    "synonyms": synonyms,
+                    "description": description,
+                    "position": area_index * 10,
+                },
+                tally,
+            )
+    return {
+        "countries": countries,
+        "cities": cities,
+        "practice_areas": practice_areas,
+        "tally": tally,
+    }
