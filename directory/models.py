@@ -1,8 +1,14 @@
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lawzana.markdown import render_markdown
 
 
 class Country(models.Model):
@@ -153,3 +159,426 @@ class PracticeArea(models.Model):
     @property
     def synonym_list(self):
         return [s.strip() for s in self.synonyms.splitlines() if s.strip()]
+
+
+class Language(models.Model):
+    code = models.CharField(_("ISO 639-1 code"), max_length=8, unique=True, help_text=_("E.g. en, zh, de."))
+    name = models.CharField(_("name"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return self.name
+
+
+class FirmQuerySet(models.QuerySet):
+    def listed(self):
+        return self.filter(is_listed=True)
+
+    def accepting_leads(self):
+        return self.listed().filter(is_accepting_leads=True)
+
+    def verified(self, *, today=None):
+        return self.filter(verified_on__gte=Firm.verification_valid_since(today=today))
+
+
+class Firm(models.Model):
+    class Size(models.TextChoices):
+        SOLO = "solo", _("Solo practitioner")
+        SMALL = "small", _("2–10 lawyers")
+        MEDIUM = "medium", _("11–50 lawyers")
+        LARGE = "large", _("51–200 lawyers")
+        XLARGE = "xlarge", _("More than 200 lawyers")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    description_md = models.TextField(_("description"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    year_established = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    languages = models.ManyToManyField(Language, related_name="firms", blank=True, verbose_name=_("spoken languages"))
+    practice_areas = models.ManyToManyField(
+        PracticeArea,
+        related_name="firms",
+        blank=True,
+        verbose_name=_("practice areas"),
+        limit_choices_to={"parent__isnull": False},
+    )
+
+    is_listed = models.BooleanField(
+        _("listed"),
+        default=False,
+        help_text=_("Shown on the public site. New firms stay unlisted until operators verify them."),
+    )
+    is_accepting_leads = models.BooleanField(_("accepting requests"), default=True)
+    lead_capacity_per_week = models.PositiveSmallIntegerField(_("requests per week"), default=10)
+
+    # Derived: written by directory.services, never edited by hand.
+    verified_on = models.DateField(_("last verified on"), null=True, blank=True, editable=False)
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    review_count = models.PositiveIntegerField(_("published reviews"), default=0, editable=False)
+    verified_review_count = models.PositiveIntegerField(_("verified reviews"), default=0, editable=False)
+    completeness = models.FloatField(_("profile completeness"), default=0, editable=False)
+    # The lead-response term of the ranking (0..1); None until the firm has answered requests.
+    response_score = models.FloatField(null=True, blank=True, editable=False)
+    median_response_hours = models.FloatField(null=True, blank=True, editable=False)
+    ranking_score = models.FloatField(_("ranking score"), default=0, editable=False, db_index=True)
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FirmQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-ranking_score", "name"]
+        verbose_name = _("law firm")
+        verbose_name_plural = _("law firms")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year_established__isnull=True)
+                | models.Q(year_established__gte=1800, year_established__lte=2100),
+                name="firm_year_established_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating_average__isnull=True)
+                | models.Q(rating_average__gte=1, rating_average__lte=5),
+                name="firm_rating_average_1_to_5",
+            ),
+        ]
+        indexes = [
+            # Listings: listed firms ordered by rank.
+            models.Index(fields=["is_listed", "-ranking_score"], name="firm_listed_rank_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description_md)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:firm_detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def verification_valid_since(*, today=None):
+        today = today or timezone.localdate()
+        return today - relativedelta(months=settings.FIRM_VERIFICATION_VALID_MONTHS)
+
+    @property
+    def is_verified(self):
+        return self.verified_on is not None and self.verified_on >= self.verification_valid_since()
+
+    @property
+    def completeness_percent(self):
+        return round(self.completeness * 100)
+
+    @property
+    def years_in_practice(self):
+        if self.year_established is None:
+            return None
+        return max(0, timezone.localdate().year - self.year_established)
+
+
+class SocialLink(models.Model):
+    class Network(models.TextChoices):
+        LINKEDIN = "linkedin", "LinkedIn"
+        WECHAT = "wechat", "WeChat"
+        WEIBO = "weibo", "Weibo"
+        X = "x", "X"
+        FACEBOOK = "facebook", "Facebook"
+        YOUTUBE = "youtube", "YouTube"
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="social_links")
+    network = models.CharField(_("network"), max_length=20, choices=Network.choices)
+    url = models.URLField(_("link"))
+
+    class Meta:
+        ordering = ["network"]
+        verbose_name = _("social link")
+        verbose_name_plural = _("social links")
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "network"], name="sociallink_one_per_network"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_network_display()}: {self.url}"
+
+
+class Office(models.Model):
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="offices")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="offices")
+    address = models.CharField(_("street address"), max_length=300)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_headquarters = models.BooleanField(_("headquarters"), default=False)
+
+    class Meta:
+        ordering = ["-is_headquarters", "city__name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "city", "address"], name="office_unique_address"),
+        ]
+        indexes = [
+            # "Firms with an office in this city" is the listing's first filter.
+            models.Index(fields=["city", "firm"], name="office_city_firm_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.firm.name}, {self.city.name}"
+
+
+class Lawyer(models.Model):
+    class Role(models.TextChoices):
+        PARTNER = "partner", _("Partner")
+        COUNSEL = "counsel", _("Counsel")
+        ASSOCIATE = "associate", _("Associate")
+        CONSULTANT = "consultant", _("Consultant")
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="lawyers")
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ASSOCIATE)
+    bio = models.TextField(_("biography"), blank=True)
+    bar_admission = models.CharField(
+        _("bar admission"), max_length=200, blank=True, help_text=_("E.g. “Heilongjiang Lawyers Association, 2012”.")
+    )
+    languages = models.ManyToManyField(Language, related_name="lawyers", blank=True)
+    practice_areas = models.ManyToManyField(
+        PracticeArea, related_name="lawyers", blank=True, limit_choices_to={"parent__isnull": False}
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("lawyer")
+        verbose_name_plural = _("lawyers")
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "slug"], name="lawyer_unique_slug_per_firm"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="articles")
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body_md = models.TextField(_("text"))
+    body_html = models.TextField(editable=False, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "slug"], name="article_unique_slug_per_firm"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body_md)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:article_detail", kwargs={"slug": self.firm.slug, "article": self.slug})
+
+
+class ReviewQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Review.Status.PUBLISHED)
+
+    def pending(self):
+        return self.filter(status=Review.Status.PENDING)
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending moderation")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="reviews")
+    author_name = models.CharField(
+        _("shown as"), max_length=80, help_text=_("How the author is shown, e.g. “Li W., Harbin”.")
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    body = models.TextField(_("review"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    is_verified = models.BooleanField(
+        _("verified client"),
+        default=False,
+        help_text=_("Written through an invitation after the firm accepted the author's request."),
+    )
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+                name="review_rejection_has_reason",
+                violation_error_message=_("Give a reason when rejecting a review."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["firm", "status", "-created_at"], name="review_firm_status_idx"),
+            models.Index(fields=["status", "created_at"], name="review_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.rating}★ {self.firm.name} ({self.author_name})"
+
+
+class ServiceFee(models.Model):
+    class Model(models.TextChoices):
+        FLAT = "flat", _("Flat fee")
+        HOURLY = "hourly", _("Hourly rate")
+        RANGE = "range", _("Fixed range")
+        ON_REQUEST = "on_request", _("On request")
+
+    class Currency(models.TextChoices):
+        CNY = "CNY", "CNY"
+        USD = "USD", "USD"
+        EUR = "EUR", "EUR"
+        GBP = "GBP", "GBP"
+        SGD = "SGD", "SGD"
+        HKD = "HKD", "HKD"
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="fees")
+    service = models.CharField(_("service"), max_length=200)
+    fee_model = models.CharField(_("fee model"), max_length=12, choices=Model.choices)
+    amount_min = models.DecimalField(_("amount (from)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_max = models.DecimalField(_("amount (to)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    notes = models.CharField(_("what it covers"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "service"]
+        verbose_name = _("service fee")
+        verbose_name_plural = _("service fees")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(fee_model="on_request", amount_min__isnull=True, amount_max__isnull=True)
+                    # isnull=False spelled out: a CHECK whose comparison is NULL passes.
+                    | models.Q(
+                        fee_model__in=["flat", "hourly"],
+                        amount_min__isnull=False,
+                        amount_min__gt=0,
+                        amount_max__isnull=True,
+                    )
+                    | models.Q(
+                        fee_model="range",
+                        amount_min__isnull=False,
+                        amount_min__gt=0,
+                        amount_max__isnull=False,
+                        amount_max__gte=models.F("amount_min"),
+                    )
+                ),
+                name="servicefee_amounts_match_model",
+                violation_error_message=_(
+                    "Flat and hourly fees need one amount; a range needs “from” and a larger “to”; "
+                    "“on request” takes no amount."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} ({self.get_fee_model_display()})"
+
+
+class Verification(models.Model):
+    """How operators checked a firm: what, by whom, when. The newest one sets the badge."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="verifications")
+    checked_business_licence = models.BooleanField(_("business licence checked"), default=False)
+    checked_lawyer_licences = models.BooleanField(_("lawyers' licences checked"), default=False)
+    checked_office_address = models.BooleanField(_("office address confirmed"), default=False)
+    checked_contact_details = models.BooleanField(_("phone and email confirmed"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    verified_by = models.CharField(_("verified by"), max_length=150)
+    verified_on = models.DateField(_("verified on"))
+
+    class Meta:
+        ordering = ["-verified_on", "-pk"]
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(checked_business_licence=True) | models.Q(checked_lawyer_licences=True),
+                name="verification_checks_a_licence",
+                violation_error_message=_("A verification checks at least a business or lawyer licence."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.firm.name}, {self.verified_on}"
+
+    @property
+    def checks(self):
+        return [
+            str(field.verbose_name)
+            for field in self._meta.fields
+            if field.name.startswith("checked_") and getattr(self, field.name)
+        ]
+
+
+class Membership(models.Model):
+    """A user's place in a firm; the portal scopes everything through it."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "firm"], name="membership_unique_user_firm"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.firm} ({self.role})"

@@ -9,8 +9,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import City, PracticeArea
-
-from .markdown import render_markdown
+from lawzana.markdown import render_markdown
 
 MARKDOWN_HELP = _(
     "Markdown: blank line between paragraphs, “- ” for a list, “### ” for a subheading, "
@@ -23,6 +22,20 @@ DEFAULT_DISCLAIMER = _(
     "lawyer before you act. If you think something on this page is wrong or out of date, "
     "tell us and we will review it."
 )
+
+
+def landing_title(*, city, practice_area):
+    return _("Best %(practice_area)s Lawyers in %(city)s") % {
+        "practice_area": practice_area.name,
+        "city": city.name,
+    }
+
+
+def landing_url(*, city, practice_area):
+    return reverse(
+        "guides:landing",
+        kwargs={"country": city.country.slug, "city": city.slug, "practice_area": practice_area.slug},
+    )
 
 
 class GuideQuerySet(models.QuerySet):
@@ -157,21 +170,11 @@ class Guide(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(
-            "guides:landing",
-            kwargs={
-                "country": self.city.country.slug,
-                "city": self.city.slug,
-                "practice_area": self.practice_area.slug,
-            },
-        )
+        return landing_url(city=self.city, practice_area=self.practice_area)
 
     @property
     def title(self):
-        return _("Best %(practice_area)s Lawyers in %(city)s") % {
-            "practice_area": self.practice_area.name,
-            "city": self.city.name,
-        }
+        return landing_title(city=self.city, practice_area=self.practice_area)
 
     @property
     def sections(self):

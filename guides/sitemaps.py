@@ -6,9 +6,9 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import City, PracticeArea
+from directory.models import City, Firm, Office, PracticeArea
 
-from .models import Guide
+from .models import Guide, landing_url
 
 
 class Sitemap(DjangoSitemap):
@@ -86,9 +86,50 @@ class IndexSitemap(Sitemap):
         return self._last_change
 
 
+class FirmSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.7
+
+    def items(self):
+        return Firm.objects.listed().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, firm):
+        return firm.updated_at
+
+
+class FirmListingSitemap(Sitemap):
+    """Landing pages that exist because listed firms serve them, without a published guide
+    (those with a guide are in GuideSitemap)."""
+
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        pairs = (
+            Office.objects.filter(firm__is_listed=True, firm__practice_areas__isnull=False)
+            .values("city_id", "firm__practice_areas")
+            .annotate(last_change=Max("firm__updated_at"))
+            .order_by("city_id", "firm__practice_areas")
+        )
+        with_guide = set(Guide.objects.published().values_list("city_id", "practice_area_id"))
+        pairs = [p for p in pairs if (p["city_id"], p["firm__practice_areas"]) not in with_guide]
+        cities = City.objects.with_place().in_bulk({p["city_id"] for p in pairs})
+        areas = PracticeArea.objects.in_bulk({p["firm__practice_areas"] for p in pairs})
+        return [(cities[p["city_id"]], areas[p["firm__practice_areas"]], p["last_change"]) for p in pairs]
+
+    def location(self, item):
+        city, area, _last_change = item
+        return landing_url(city=city, practice_area=area)
+
+    def lastmod(self, item):
+        return item[2]
+
+
 SITEMAPS = {
     "index": IndexSitemap,
     "guides": GuideSitemap,
     "cities": CitySitemap,
     "practice-areas": PracticeAreaSitemap,
+    "firms": FirmSitemap,
+    "firm-listings": FirmListingSitemap,
 }

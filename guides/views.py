@@ -3,6 +3,7 @@ import html
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -15,10 +16,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
+from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
+from directory.selectors import firms_serving, with_card_data
 
 from .forms import FindLawyerForm
-from .models import Guide
+from .models import Guide, landing_title, landing_url
 
 
 def _published_guides():
@@ -193,22 +196,40 @@ def _guide_body(guide):
     return cache.get_or_set(key, build, settings.GUIDE_CACHE_SECONDS)
 
 
-def _render_guide(request, guide, *, is_preview=False):
-    city, area = guide.city, guide.practice_area
+def _firm_page(request, firms):
+    """The requested page of firms; a page number out of range or not a number is a 404."""
+    paginator = Paginator(firms, settings.FIRMS_PER_PAGE)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _render_landing(request, *, city, area, guide, firms, is_preview=False):
+    filterset = FirmFilter(request.GET, queryset=firms)
+    page = _firm_page(request, with_card_data(filterset.qs, city=city))
+    url = landing_url(city=city, practice_area=area)
     return render(
         request,
-        "guides/guide_detail.html",
+        "guides/landing.html",
         {
             "guide": guide,
+            "title": landing_title(city=city, practice_area=area),
             "city": city,
             "practice_area": area,
-            "guide_body": _guide_body(guide),
+            "canonical_path": url,
+            "guide_body": _guide_body(guide) if guide else None,
+            "filterset": filterset,
+            "is_filtered": any(request.GET.get(name) for name in filterset.filters if name != "sort"),
+            "page_obj": page,
+            "firms": page.object_list,
+            "compare_max": settings.COMPARE_MAX_FIRMS,
             "is_preview": is_preview,
             "stale_after_months": settings.GUIDE_STALE_AFTER_MONTHS,
             **_breadcrumbs(
                 (_("Cities"), reverse("guides:city_index")),
                 (city.name, city.get_absolute_url()),
-                (area.name, guide.get_absolute_url()),
+                (area.name, url),
             ),
         },
     )
@@ -216,13 +237,17 @@ def _render_guide(request, guide, *, is_preview=False):
 
 @require_safe
 def landing(request, country, city, practice_area):
-    guide = get_object_or_404(
-        _published_guides().with_place(),
-        city__country__slug=country,
-        city__slug=city,
-        practice_area__slug=practice_area,
-    )
-    return _render_guide(request, guide)
+    """A city x practice-area page: the guide if one is published, and the firms serving it.
+    It exists when either does."""
+    city = get_object_or_404(City.objects.with_place(), country__slug=country, slug=city)
+    area = get_object_or_404(PracticeArea.objects.select_related("parent"), slug=practice_area)
+    guide = _published_guides().filter(city=city, practice_area=area).first()
+    firms = firms_serving(practice_area=area, city=city)
+    if guide is None and not firms.exists():
+        raise Http404("No guide and no firm for this city and practice area.")
+    if guide is not None:
+        guide.city, guide.practice_area = city, area  # already loaded: no extra queries
+    return _render_landing(request, city=city, area=area, guide=guide, firms=firms)
 
 
 @require_safe
@@ -231,7 +256,10 @@ def preview(request, pk):
     if not (request.user.is_active and request.user.is_staff and request.user.has_perm("guides.view_guide")):
         raise Http404
     guide = get_object_or_404(Guide.objects.with_place(), pk=pk)
-    response = _render_guide(request, guide, is_preview=True)
+    firms = firms_serving(practice_area=guide.practice_area, city=guide.city)
+    response = _render_landing(
+        request, city=guide.city, area=guide.practice_area, guide=guide, firms=firms, is_preview=True
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django_filters",
     "reversion",
     "accounts",
     "directory",
@@ -176,10 +177,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
-    "guides-notify-stale": {
-        "task": "guides.tasks.guides_notify_stale",
-        "schedule": 7 * 24 * 3600,
-    },
+    "guides-notify-stale": {"task": "guides.tasks.guides_notify_stale", "schedule": 7 * 24 * 3600},
 }
 
 # Email: EMAIL_URL like smtp://user:pass@host:587 (environ's email_url); default to files.
@@ -225,6 +223,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # the guide admin posts many inline fields
 # Editors: a guide not reviewed for this many months is flagged stale.
 GUIDE_STALE_AFTER_MONTHS = env.int("GUIDE_STALE_AFTER_MONTHS", default=12)
 GUIDE_CACHE_SECONDS = 24 * 3600
+# Operators: a firm's verification badge lapses this many months after the last check.
+FIRM_VERIFICATION_VALID_MONTHS = env.int("FIRM_VERIFICATION_VALID_MONTHS", default=12)
+# Ranking (directory/ranking.py documents the formula).
+RANKING_PRIOR_MEAN = 3.5
+RANKING_PRIOR_WEIGHT = 5
+FIRMS_PER_PAGE = 10
+FIRM_PROFILE_REVIEWS = 20
+COMPARE_MAX_FIRMS = 3
+
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 

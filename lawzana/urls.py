@@ -26,6 +26,7 @@ urlpatterns = [
 
 # English keeps unprefixed URLs; Simplified Chinese will live under /zh-hans/ once it ships.
 urlpatterns += i18n_patterns(
+    path("", include("directory.urls")),
     path("", include("guides.urls")),
     prefix_default_language=False,
 )

@@ -88,3 +88,47 @@ def admin_form_data():
         return data
 
     return collect
+
+
+@pytest.fixture
+def shanghai(db):
+    region = RegionFactory(name="Shanghai", slug="shanghai")
+    return CityFactory(region=region, name="Shanghai", slug="shanghai")
+
+
+@pytest.fixture
+def employment_law(db):
+    return PracticeAreaFactory(
+        name="Employment and Labour",
+        slug="employment-and-labour",
+        parent__name="People & Work",
+        parent__slug="people-and-work",
+        synonyms="dismissal\nwages",
+    )
+
+
+@pytest.fixture
+def firm_card_names():
+    """The firm names on a listing or search page, in the order shown."""
+    import html5lib
+
+    def names(response):
+        tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+        return [
+            "".join(heading.itertext()).strip()
+            for heading in tree.iter("h3")
+            if "firm-card__name" in (heading.get("class") or "").split()
+        ]
+
+    return names
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_tasks_inline(request, monkeypatch):
+    """Tasks run in-process in every test but the integration ones, even when REDIS_URL is
+    set: otherwise messages would pile up in the real broker with nobody to consume them."""
+    if request.node.get_closest_marker("integration"):
+        return
+    from lawzana.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)

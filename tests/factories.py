@@ -137,3 +137,205 @@ class EditorFactory(StaffFactory):
             from django.contrib.auth.models import Group
 
             self.groups.add(Group.objects.get(name="Editors"))
+
+
+# --- Directory: firms and what hangs off them -----------------------------------------
+# Models are named as "app.Model" strings so that this appended block needs no import at
+# the top of the module. Derived firm fields (rating, counts, completeness, rank, badge
+# date, search text) are never set by hand: create the related rows, then call
+# `refresh(firm)`; FirmFactory does that itself after its own related rows.
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "zh": "Chinese",
+    "de": "German",
+    "fr": "French",
+    "ru": "Russian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "es": "Spanish",
+}
+
+
+def refresh(*firms):
+    """Recompute the firms' derived fields (directory.services.firms_refresh) and reload them."""
+    from directory.services import firms_refresh
+
+    firms_refresh(firm_ids=[firm.pk for firm in firms])
+    for firm in firms:
+        firm.refresh_from_db()
+    return firms[0] if len(firms) == 1 else firms
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Language"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"x{n}")
+    name = factory.LazyAttribute(lambda o: LANGUAGE_NAMES.get(o.code, f"Language {o.code}"))
+
+
+def _language(value):
+    return LanguageFactory(code=value) if isinstance(value, str) else value
+
+
+class FirmFactory(factory.django.DjangoModelFactory):
+    """A listed firm. Optional shortcuts, all created before the derived fields are computed:
+
+    cities=[city, ...]          one office in each
+    practice_areas=[area, ...]  (not groups)
+    languages=["en", lang, ...] codes or Language rows
+    ratings=[5, 4, ...]         published reviews with these ratings
+    verified=date               a Verification on that date
+    response=(score, hours)     what the intake records about answering requests
+    """
+
+    class Meta:
+        model = "directory.Firm"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Firm {n}")
+    slug = factory.Sequence(lambda n: f"firm-{n}")
+    is_listed = True
+
+    class Params:
+        complete = factory.Trait(
+            description_md="We advise companies and people on the law. " * 4,
+            year_established=2005,
+            size="small",
+            website="https://firm.example.com",
+            email="hello@firm.example.com",
+            phone="+86 451 1234 5678",
+        )
+
+    @factory.post_generation
+    def cities(self, create, extracted, **kwargs):
+        for city in extracted or []:
+            OfficeFactory(firm=self, city=city)
+
+    @factory.post_generation
+    def practice_areas(self, create, extracted, **kwargs):
+        if extracted:
+            self.practice_areas.set(extracted)
+
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        if extracted:
+            self.languages.set([_language(value) for value in extracted])
+
+    @factory.post_generation
+    def ratings(self, create, extracted, **kwargs):
+        for rating in extracted or []:
+            ReviewFactory(firm=self, rating=rating)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if extracted:
+            VerificationFactory(firm=self, verified_on=extracted)
+
+    @factory.post_generation
+    def response(self, create, extracted, **kwargs):
+        # Stands in for the intake, which is the only writer of these two fields.
+        if extracted:
+            score, hours = extracted
+            type(self).objects.filter(pk=self.pk).update(response_score=score, median_response_hours=hours)
+
+    @factory.post_generation
+    def refreshed(self, create, extracted, **kwargs):
+        if create:
+            refresh(self)
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Office"
+
+    firm = factory.SubFactory(FirmFactory)
+    city = factory.SubFactory(CityFactory)
+    address = factory.Sequence(lambda n: f"{n} Zhongyang Street")
+    postal_code = "150010"
+
+
+class LawyerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Lawyer"
+        skip_postgeneration_save = True
+
+    firm = factory.SubFactory(FirmFactory)
+    name = factory.Sequence(lambda n: f"Lawyer {n}")
+    slug = factory.Sequence(lambda n: f"lawyer-{n}")
+    role = "associate"
+
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        if extracted:
+            self.languages.set([_language(value) for value in extracted])
+
+    @factory.post_generation
+    def practice_areas(self, create, extracted, **kwargs):
+        if extracted:
+            self.practice_areas.set(extracted)
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Article"
+
+    firm = factory.SubFactory(FirmFactory)
+    title = factory.Sequence(lambda n: f"Article {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    body_md = "What clients ask us most often."
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A published review. Call `refresh(firm)` afterwards for the firm's rating to follow."""
+
+    class Meta:
+        model = "directory.Review"
+
+    firm = factory.SubFactory(FirmFactory)
+    author_name = factory.Sequence(lambda n: f"Client {n}, Harbin")
+    rating = 5
+    body = "Clear advice and quick answers."
+    status = "published"
+
+
+class ServiceFeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.ServiceFee"
+
+    firm = factory.SubFactory(FirmFactory)
+    service = factory.Sequence(lambda n: f"Service {n}")
+    fee_model = "on_request"
+
+
+class VerificationFactory(factory.django.DjangoModelFactory):
+    """A verification; call `refresh(firm)` afterwards for the badge to follow."""
+
+    class Meta:
+        model = "directory.Verification"
+
+    firm = factory.SubFactory(FirmFactory)
+    checked_business_licence = True
+    verified_by = "Lawzana operations"
+    verified_on = factory.LazyFunction(timezone.localdate)
+
+
+class SocialLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.SocialLink"
+
+    firm = factory.SubFactory(FirmFactory)
+    network = "linkedin"
+    url = "https://www.linkedin.com/company/example-firm"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Membership"
+
+    user = factory.SubFactory(UserFactory)
+    firm = factory.SubFactory(FirmFactory)
+    role = "member"

@@ -197,10 +197,17 @@ def test_it_answers_unknown_places_and_areas_with_the_not_found_page(client, gui
 
 
 def test_it_ignores_junk_in_the_query_string(client, guide):
-    response = client.get(f"{landing_url(guide)}?page=-1&x=%00&faq=%ff%fe")
+    response = client.get(f"{landing_url(guide)}?x=%00&faq=%ff%fe&language=%00")
 
     assert response.status_code == 200
     assert str(guide.title) in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["-1", "0", "99999", "abc"])
+def test_a_firm_list_page_out_of_range_is_not_found(client, guide, page):
+    response = client.get(f"{landing_url(guide)}?page={page}")
+
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from guides.markdown import render_markdown
+from lawzana.markdown import render_markdown
 from tests.factories import FaqItemFactory, GuideFactory
 
 pytestmark = pytest.mark.django_db

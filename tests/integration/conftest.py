@@ -53,10 +53,19 @@ def smtp_server():
     class Collector:
         def __init__(self):
             self.messages = []
+            # Answers to give a recipient's messages before accepting one, e.g.
+            # {"firm@example.com": ["451 4.3.0 Try again later"]}.
+            self.refusals = {}
 
         async def handle_DATA(self, server, session, envelope):
+            for recipient in envelope.rcpt_tos:
+                if self.refusals.get(recipient):
+                    return self.refusals[recipient].pop(0)
             self.messages.append(envelope)
             return "250 OK"
+
+        def received_by(self, recipient):
+            return [message for message in self.messages if recipient in message.rcpt_tos]
 
     # aiosmtpd checks it is up by connecting to its own port, so it needs a real one.
     with socket.socket() as probe:
@@ -71,7 +80,13 @@ def smtp_server():
 
 
 @pytest.fixture
-def celery_worker(services, transactional_db, smtp_server):
+def worker_env():
+    """Extra environment for the worker process; override in a test module or test."""
+    return {"MATCH_DELIVERY_RETRY_BASE_SECONDS": "1"}
+
+
+@pytest.fixture
+def celery_worker(services, transactional_db, smtp_server, worker_env):
     """A real Celery worker process on the test database, sending mail to smtp_server."""
     db = settings.DATABASES["default"]
     database_url = (
@@ -83,8 +98,9 @@ def celery_worker(services, transactional_db, smtp_server):
         "DATABASE_URL": database_url,
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        **worker_env,
     }
-    log = ROOT / "var" / "test-celery-worker.log"
+    log = ROOT / "var" / f"test-celery-worker-{os.getpid()}.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: fill a local site with demo places, practice areas and guides.
+"""`manage.py seed_demo`: fill a local site with demo places, practice areas, guides and firms.
 
 It lives in guides because guides may import directory (for the places) but not the other
 way round. Safe to rerun: rows are matched on natural keys and written only when they
@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from directory.demo import CREATED, UNCHANGED, UPDATED, seed_places
+from directory.demo_firms import seed_firms
 from guides.demo import seed_guides
 
 DEMO_PASSWORD = "lawzana-demo-password"
@@ -28,8 +29,8 @@ EDITORS_GROUP = "Editors"
 
 class Command(BaseCommand):
     help = (
-        "Create or update demo countries, cities, practice areas, guides and two demo staff "
-        "accounts (never in production). Running it again changes nothing."
+        "Create or update demo countries, cities, practice areas, guides, law firms and two demo "
+        "staff accounts (never in production). Running it again changes nothing."
     )
 
     def handle(self, *args, **options):
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             with reversion.create_revision():
                 reversion.set_comment("Demo content loaded by seed_demo.")
                 seed_guides(places=places, tally=tally)
+            # Fictional firms with offices, lawyers, fees, reviews and verifications.
+            seed_firms(places=places, tally=tally)
             user_lines = self.ensure_demo_users(tally)
 
         self.stdout.write("Demo data:")

@@ -1,0 +1,114 @@
+"""Read-side queries shared by the landing page, search, compare, intake matching and the
+portal. Each returns a queryset with what its page needs loaded in a fixed number of queries."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+
+from .models import Article, City, Firm, Lawyer, Office, PracticeArea, Review
+from .search import query_terms, term_pattern
+
+
+def practice_area_ids(practice_area: PracticeArea) -> list[int]:
+    """The area itself, plus its areas when it is a group."""
+    if practice_area.is_group:
+        return [practice_area.pk, *practice_area.children.values_list("pk", flat=True)]
+    return [practice_area.pk]
+
+
+def firms_serving(
+    *, practice_area: PracticeArea, cities: Iterable | None = None, city: City | None = None
+) -> QuerySet:
+    """Listed firms offering `practice_area` (or one of its areas) from an office in `city`
+    (or in any of `cities`), ordered by rank. Exists() keeps one row per firm without DISTINCT."""
+    city_filter = {"city": city} if city is not None else {"city__in": cities}
+    offers_area = Firm.practice_areas.through.objects.filter(
+        firm_id=OuterRef("pk"), practicearea_id__in=practice_area_ids(practice_area)
+    )
+    has_office = Office.objects.filter(firm_id=OuterRef("pk"), **city_filter)
+    return Firm.objects.listed().filter(Exists(offers_area), Exists(has_office))
+
+
+def with_card_data(firms: QuerySet, *, city: City | None = None) -> QuerySet:
+    """What a firm card shows: languages, practice areas, and its offices (in `city` if given)."""
+    offices = Office.objects.select_related("city")
+    if city is not None:
+        offices = offices.filter(city=city)
+    return firms.prefetch_related(
+        "languages",
+        Prefetch("practice_areas", queryset=PracticeArea.objects.order_by("name")),
+        Prefetch("offices", queryset=offices, to_attr="card_offices"),
+    )
+
+
+def firm_profile(*, slug: str) -> Firm:
+    """A listed firm with everything its profile page shows (raises Firm.DoesNotExist)."""
+    return (
+        Firm.objects.listed()
+        .prefetch_related(
+            "languages",
+            "social_links",
+            "fees",
+            Prefetch("practice_areas", queryset=PracticeArea.objects.select_related("parent").order_by("name")),
+            Prefetch("offices", queryset=Office.objects.select_related("city__region", "city__country")),
+            Prefetch(
+                "lawyers",
+                queryset=Lawyer.objects.prefetch_related(
+                    "languages", Prefetch("practice_areas", queryset=PracticeArea.objects.order_by("name"))
+                ),
+            ),
+            Prefetch("articles", queryset=Article.objects.published(), to_attr="published_articles"),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.published().order_by("-created_at")[: settings.FIRM_PROFILE_REVIEWS],
+                to_attr="published_reviews",
+            ),
+            Prefetch("verifications", to_attr="verification_history"),
+        )
+        .get(slug=slug)
+    )
+
+
+def firms_for_compare(*, slugs: list[str]) -> list[Firm]:
+    firms = with_card_data(Firm.objects.listed().filter(slug__in=slugs)).prefetch_related(
+        Prefetch("offices", queryset=Office.objects.select_related("city"), to_attr="all_offices")
+    )
+    by_slug = {firm.slug: firm for firm in firms}
+    return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+
+def firm_search(*, query: str) -> QuerySet:
+    """Listed firms matching free text: names, description, practice areas and their
+    synonyms, cities, languages, lawyers. Case- and accent-insensitive. PostgreSQL uses
+    full-text search (English stemming, GIN index); other databases match word stems."""
+    terms = query_terms(query)
+    firms = Firm.objects.listed()
+    if not terms:
+        return firms.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        search = SearchQuery(" ".join(terms), config="english", search_type="plain")
+        return (
+            firms.filter(search_vector=search)
+            # F(): a plain string would be re-parsed by to_tsvector and lose the A/B weights.
+            .annotate(search_rank=SearchRank(F("search_vector"), search))
+            .order_by("-search_rank", "-ranking_score", "name")
+        )
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term_pattern(term))
+    return firms.filter(condition).order_by("-ranking_score", "name")
+
+
+def lawyer_search(*, query: str) -> QuerySet:
+    """Lawyers of listed firms whose name, role or bar admission matches every word."""
+    terms = query_terms(query)
+    if not terms:
+        return Lawyer.objects.none()
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    return Lawyer.objects.filter(condition, firm__is_listed=True).select_related("firm").order_by("name")

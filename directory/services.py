@@ -1,0 +1,152 @@
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q, Sum, Value
+from django.utils import timezone
+
+from .models import Firm, Lawyer, Review, Verification
+from .ranking import RankingInputs, completeness, ranking_score
+from .search import document
+
+BATCH_SIZE = 500
+DERIVED_FIELDS = [
+    "rating_average",
+    "review_count",
+    "verified_review_count",
+    "completeness",
+    "ranking_score",
+    "verified_on",
+    "search_text",
+]
+
+
+def firms_refresh(*, firm_ids: Iterable[int] | None = None) -> int:
+    """Recompute what is derived from a firm's profile and reviews: rating, review counts,
+    completeness, ranking score, verification date and search document.
+
+    Call it after anything that feeds those changes (a review moderated, a profile or its
+    offices, lawyers, languages or practice areas edited, a verification recorded).
+    Works in batches with a fixed number of queries per batch. Returns the firms updated.
+    """
+    ids = list(firm_ids) if firm_ids is not None else list(Firm.objects.values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH_SIZE):
+        _refresh_batch(ids[start : start + BATCH_SIZE])
+    return len(ids)
+
+
+def _counts(model_field, ids):
+    """{firm_id: number of related rows} for one relation, in one grouped query."""
+    through = model_field.remote_field.through if model_field.many_to_many else model_field.related_model
+    return dict(
+        through.objects.filter(firm_id__in=ids).values("firm_id").annotate(n=Count("pk")).values_list("firm_id", "n")
+    )
+
+
+@transaction.atomic
+def _refresh_batch(ids: list[int]) -> None:
+    # One grouped query per relation: joining them all at once would multiply the rows.
+    counts = {
+        "languages": _counts(Firm._meta.get_field("languages"), ids),
+        "practice_areas": _counts(Firm._meta.get_field("practice_areas"), ids),
+        "offices": _counts(Firm._meta.get_field("offices"), ids),
+        "lawyers": _counts(Firm._meta.get_field("lawyers"), ids),
+    }
+    firms = list(Firm.objects.filter(pk__in=ids).prefetch_related("practice_areas", "offices__city", "languages"))
+    reviews = {
+        row["firm_id"]: row
+        for row in Review.objects.published()
+        .filter(firm_id__in=ids)
+        .values("firm_id")
+        .annotate(n=Count("pk"), total=Sum("rating"), verified=Count("pk", filter=Q(is_verified=True)))
+    }
+    verified_on = dict(
+        Verification.objects.filter(firm_id__in=ids)
+        .values("firm_id")
+        .annotate(last=Max("verified_on"))
+        .values_list("firm_id", "last")
+    )
+    lawyers_by_firm = defaultdict(list)
+    for lawyer in Lawyer.objects.filter(firm_id__in=ids).prefetch_related("practice_areas"):
+        lawyers_by_firm[lawyer.firm_id].append(lawyer)
+
+    changed_firms = []
+    for firm in firms:
+        before = [getattr(firm, name) for name in DERIVED_FIELDS]
+        stats = reviews.get(firm.pk, {"n": 0, "total": 0, "verified": 0})
+        firm.review_count = stats["n"]
+        firm.verified_review_count = stats["verified"]
+        firm.rating_average = (Decimal(stats["total"]) / stats["n"]).quantize(Decimal("0.01")) if stats["n"] else None
+        firm.completeness = completeness(
+            firm=firm, counts={relation: counts[relation].get(firm.pk, 0) for relation in counts}
+        )
+        firm.ranking_score = ranking_score(
+            RankingInputs(
+                review_count=stats["n"],
+                rating_sum=stats["total"] or 0,
+                completeness=firm.completeness,
+                response_score=firm.response_score,
+            )
+        )
+        firm.verified_on = verified_on.get(firm.pk)
+        firm.search_text = _firm_document(firm, lawyers_by_firm[firm.pk])
+        if [getattr(firm, name) for name in DERIVED_FIELDS] != before:
+            changed_firms.append(firm)
+
+    # Only rows that changed are written: a refresh of an unchanged firm costs no UPDATE.
+    Firm.objects.bulk_update(changed_firms, DERIVED_FIELDS)
+    changed_lawyers = []
+    for lawyer in (lawyer for group in lawyers_by_firm.values() for lawyer in group):
+        text = document([lawyer.name, lawyer.get_role_display(), lawyer.bar_admission])
+        if text != lawyer.search_text:
+            lawyer.search_text = text
+            changed_lawyers.append(lawyer)
+    Lawyer.objects.bulk_update(changed_lawyers, ["search_text"])
+    if connection.vendor == "postgresql" and changed_firms:
+        from django.contrib.postgres.search import SearchVector
+
+        # The name weighs most (A), so a firm named for the search comes before one that
+        # only mentions it.
+        for firm in changed_firms:
+            firm.search_vector = SearchVector(
+                Value(document([firm.name])), weight="A", config="english"
+            ) + SearchVector("search_text", weight="B", config="english")
+        Firm.objects.bulk_update(changed_firms, ["search_vector"])
+
+
+def _firm_document(firm, lawyers) -> str:
+    """Everything a visitor may type to find this firm, accent-folded (directory.search)."""
+    parts = [firm.name, firm.tagline, firm.description_md]
+    for area in firm.practice_areas.all():
+        parts += [area.name, *area.synonym_list]
+    parts += [office.city.name for office in firm.offices.all()]
+    parts += [language.name for language in firm.languages.all()]
+    for lawyer in lawyers:
+        parts += [lawyer.name, *(area.name for area in lawyer.practice_areas.all())]
+    return document(parts)
+
+
+@transaction.atomic
+def review_publish(*, review: Review, moderator=None) -> Review:
+    review.status = Review.Status.PUBLISHED
+    review.rejection_reason = ""
+    review.moderated_by = moderator
+    review.moderated_at = timezone.now()
+    review.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
+    firms_refresh(firm_ids=[review.firm_id])
+    return review
+
+
+@transaction.atomic
+def review_reject(*, review: Review, reason: str, moderator=None) -> Review:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A rejected review needs a reason.")
+    review.status = Review.Status.REJECTED
+    review.rejection_reason = reason[:300]
+    review.moderated_by = moderator
+    review.moderated_at = timezone.now()
+    review.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
+    firms_refresh(firm_ids=[review.firm_id])
+    return review

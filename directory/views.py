@@ -1,0 +1,136 @@
+import re
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from . import ranking
+from .models import Article, Firm
+from .search import MAX_QUERY_LENGTH
+from .selectors import firm_profile, firm_search, firms_for_compare, lawyer_search, with_card_data
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+
+
+@require_safe
+def firm_detail(request, slug):
+    try:
+        firm = firm_profile(slug=slug)
+    except Firm.DoesNotExist as exc:
+        raise Http404("No listed firm with this address.") from exc
+    return render(request, "directory/firm_detail.html", {"firm": firm, "firm_ld": _firm_ld(firm)})
+
+
+def _firm_ld(firm):
+    """schema.org LegalService; aggregateRating counts published reviews only."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LegalService",
+        "name": firm.name,
+        "url": f"{settings.SITE_URL}{firm.get_absolute_url()}",
+        "knowsLanguage": [language.code for language in firm.languages.all()],
+        "address": [
+            {
+                "@type": "PostalAddress",
+                "streetAddress": office.address,
+                "postalCode": office.postal_code,
+                "addressLocality": office.city.name,
+                "addressRegion": office.city.region.name,
+                "addressCountry": office.city.country.code,
+            }
+            for office in firm.offices.all()
+        ],
+    }
+    if firm.description_md:
+        data["description"] = firm.tagline or firm.description_md[:300]
+    if firm.year_established:
+        data["foundingDate"] = str(firm.year_established)
+    if firm.phone:
+        data["telephone"] = firm.phone
+    if firm.review_count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": str(firm.rating_average),
+            "reviewCount": firm.review_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+    return data
+
+
+@require_safe
+def article_detail(request, slug, article):
+    article = get_object_or_404(
+        Article.objects.published().select_related("firm"), firm__slug=slug, firm__is_listed=True, slug=article
+    )
+    return render(request, "directory/article_detail.html", {"article": article, "firm": article.firm})
+
+
+@require_safe
+def compare(request):
+    # Repeats dropped, order kept; a value that cannot be a slug is an unknown firm.
+    slugs = list(dict.fromkeys(request.GET.getlist("firm")))
+    valid = [slug for slug in slugs if SLUG.fullmatch(slug)]
+    maximum = settings.COMPARE_MAX_FIRMS
+    error = None
+    firms = []
+    if len(slugs) > maximum:
+        error = "too_many"
+    elif slugs:
+        firms = firms_for_compare(slugs=valid)
+        if len(firms) < len(slugs):
+            error = "unknown"
+    status = 400 if error else 200
+    return render(
+        request,
+        "directory/firm_compare.html",
+        {"firms": firms, "error": error, "maximum": maximum, "requested": len(slugs)},
+        status=status,
+    )
+
+
+@require_safe
+def search(request):
+    query = request.GET.get("q", "").strip()
+    too_long = len(query) > MAX_QUERY_LENGTH
+    firms = lawyers = None
+    page = None
+    if query:
+        paginator = Paginator(with_card_data(firm_search(query=query)), settings.FIRMS_PER_PAGE)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage as exc:
+            raise Http404(str(exc)) from exc
+        firms = page.object_list
+        lawyers = lawyer_search(query=query)[:10]
+    return render(
+        request,
+        "directory/search.html",
+        {
+            "query": query,
+            "too_long": too_long,
+            "max_length": MAX_QUERY_LENGTH,
+            "firms": firms,
+            "lawyers": lawyers,
+            "page_obj": page,
+        },
+    )
+
+
+@require_safe
+def how_we_rank(request):
+    return render(
+        request,
+        "directory/how_we_rank.html",
+        {
+            "weights": {name: round(weight * 100) for name, weight in ranking.WEIGHTS.items()},
+            "prior_mean": settings.RANKING_PRIOR_MEAN,
+            "prior_weight": settings.RANKING_PRIOR_WEIGHT,
+            "volume_saturation": ranking.VOLUME_SATURATION,
+            "completeness_items": ranking.COMPLETENESS_ITEMS,
+            "min_description_length": ranking.MIN_DESCRIPTION_LENGTH,
+            "verification_months": settings.FIRM_VERIFICATION_VALID_MONTHS,
+        },
+    )

@@ -1,0 +1,116 @@
+"""Site search on PostgreSQL full-text search (English stemming, GIN index)."""
+
+import pytest
+from django.db import connection
+
+from tests.factories import FirmFactory, LawyerFactory, refresh
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+SEARCH = "/search/"
+
+
+@pytest.fixture
+def firms(services, harbin, shanghai, cyber_law, employment_law):
+    songhua = FirmFactory(
+        name="Songhua River Law",
+        description_md="Advice on cross-border data transfers and one contract dispute after another.",
+        cities=[harbin],
+        practice_areas=[cyber_law],
+    )
+    LawyerFactory(firm=songhua, name="Zhang Wei", slug="zhang-wei")
+    mueller = FirmFactory(
+        name="Müller & Søn",
+        description_md="A German employment lawyer for foreign companies.",
+        cities=[shanghai],
+        practice_areas=[employment_law],
+    )
+    FirmFactory(name="Hidden Dispute Law", description_md="Disputes.", cities=[harbin], is_listed=False)
+    return {"songhua": refresh(songhua), "mueller": mueller}
+
+
+def test_the_search_vector_has_its_gin_index(services):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'directory_firm' AND indexname = %s",
+            ["firm_search_vector_gin"],
+        )
+        rows = cursor.fetchall()
+
+    assert len(rows) == 1
+    assert "USING gin (search_vector)" in rows[0][0]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("disputes", ["Songhua River Law"]),  # "dispute" in the text
+        ("lawyers", ["Müller & Søn"]),  # "lawyer" in the text
+        ("transfer", ["Songhua River Law"]),  # "transfers" in the text
+        ("companies", ["Müller & Søn"]),
+    ],
+)
+def test_it_finds_other_forms_of_a_word(client, firms, firm_card_names, query, expected):
+    assert firm_card_names(client.get(SEARCH, {"q": query})) == expected
+
+
+@pytest.mark.parametrize("query", ["muller", "MÜLLER", "Müller & Søn"])
+def test_it_ignores_case_and_accents(client, firms, firm_card_names, query):
+    assert firm_card_names(client.get(SEARCH, {"q": query})) == ["Müller & Søn"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Songhua", "PIPL", "Harbin", "Zhang Wei", "cyber law"],
+    ids=["name", "area synonym", "city", "lawyer", "area"],
+)
+def test_it_finds_firms_by_name_area_synonym_city_and_lawyer(client, firms, firm_card_names, query):
+    assert firm_card_names(client.get(SEARCH, {"q": query})) == ["Songhua River Law"]
+
+
+def test_a_firm_named_for_the_search_ranks_above_one_that_only_mentions_it(client, services, harbin, firm_card_names):
+    FirmFactory(
+        name="Northern Counsel",
+        description_md="Shipping contracts, some maritime claims, trade.",
+        cities=[harbin],
+        ratings=[5] * 20,
+        complete=True,
+    )
+    FirmFactory(name="Maritime Partners", description_md="Ships and ports.", cities=[harbin])
+
+    assert firm_card_names(client.get(SEARCH, {"q": "maritime"})) == ["Maritime Partners", "Northern Counsel"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["x" * 2000, "' OR 1=1 --", ".*[(", "%", "_", "!", "a & | b", "'; DROP TABLE directory_firm; --"],
+    ids=["very long", "sql", "regex", "percent", "underscore", "bang", "tsquery operators", "drop table"],
+)
+def test_hostile_queries_find_nothing_and_break_nothing(client, firms, firm_card_names, query):
+    response = client.get(SEARCH, {"q": query})
+
+    assert response.status_code == 200
+    assert firm_card_names(response) == []
+    assert firm_card_names(client.get(SEARCH, {"q": "songhua"})) == ["Songhua River Law"]
+
+
+def test_unlisted_firms_never_appear(client, firms, firm_card_names):
+    assert firm_card_names(client.get(SEARCH, {"q": "dispute"})) == ["Songhua River Law"]
+
+
+@pytest.mark.parametrize("query", ["\x00", "data\x00law"])
+def test_a_nul_character_in_a_search_is_harmless(client, firms, firm_card_names, query):
+    response = client.get(SEARCH, {"q": query})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("slug", ["\x00", "songhua\x00"])
+def test_a_nul_character_in_a_compared_firm_is_reported_not_a_server_error(client, firms, slug):
+    # PostgreSQL refuses NUL in text ("DataError: PostgreSQL text fields cannot contain NUL").
+    client.raise_request_exception = False
+
+    response = client.get("/firms/compare/", {"firm": [firms["songhua"].slug, slug]})
+
+    assert response.status_code == 400
+    assert "We could not find some of the firms you picked" in response.content.decode()
