@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "accounts",
     "directory",
     "guides",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "guides-notify-stale": {"task": "guides.tasks.guides_notify_stale", "schedule": 7 * 24 * 3600},
+    # The database is the truth: this re-publishes deliveries whose task message was lost.
+    "matches-sweep": {"task": "intake.tasks.matches_sweep", "schedule": 60},
+    "matches-expire-and-reroute": {"task": "intake.tasks.matches_expire_and_reroute", "schedule": 15 * 60},
+    "leads-retry-unmatched": {"task": "intake.tasks.leads_retry_unmatched", "schedule": 3600},
+    "leads-expire": {"task": "intake.tasks.leads_expire", "schedule": 3600},
+    "leads-erase-expired": {"task": "intake.tasks.leads_erase_expired", "schedule": 24 * 3600},
+    "sessions-clear-expired": {"task": "intake.tasks.sessions_clear_expired", "schedule": 24 * 3600},
 }
 
 # Email: EMAIL_URL like smtp://user:pass@host:587 (environ's email_url); default to files.
@@ -232,6 +240,18 @@ FIRMS_PER_PAGE = 10
 FIRM_PROFILE_REVIEWS = 20
 COMPARE_MAX_FIRMS = 3
 
+# Intake and matching (intake/services.py).
+LEAD_FANOUT = env.int("LEAD_FANOUT", default=3)  # K: firms per request, re-routing included
+LEAD_EMAIL_CONFIRMATION = env_bool("LEAD_EMAIL_CONFIRMATION", default=True)
+LEAD_RESPONSE_WINDOW_HOURS = env.int("LEAD_RESPONSE_WINDOW_HOURS", default=24)
+LEAD_EXPIRY_DAYS = env.int("LEAD_EXPIRY_DAYS", default=30)
+LEAD_UNMATCHED_RETRY_DAYS = env.int("LEAD_UNMATCHED_RETRY_DAYS", default=14)
+LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=180)
+LEAD_MIN_FILL_SECONDS = env.int("LEAD_MIN_FILL_SECONDS", default=4)
+LEAD_RATE_LIMIT = env.str("LEAD_RATE_LIMIT", default="5/10m")  # submissions per IP address
+MATCH_DELIVERY_LEASE_SECONDS = 300
+MATCH_DELIVERY_MAX_ATTEMPTS = 8
+MATCH_DELIVERY_RETRY_BASE_SECONDS = env.int("MATCH_DELIVERY_RETRY_BASE_SECONDS", default=30)
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
@@ -240,6 +260,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions hold half-filled request forms (personal data): keep them short-lived.
+SESSION_COOKIE_AGE = 12 * 3600
+# Where the client's address is read for rate limits and the stored IP hash. Behind a
+# trusted proxy that overwrites it, e.g. HTTP_X_REAL_IP; never a raw X-Forwarded-For.
+CLIENT_IP_META_KEY = env.str("CLIENT_IP_META_KEY", default="REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = CLIENT_IP_META_KEY
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guides.sitemaps import SITEMAPS
 from guides.views import healthz, robots_txt
+from intake.views import privacy
 
 admin.site.site_header = _("Lawzana administration")
 admin.site.site_title = _("Lawzana admin")
@@ -28,5 +29,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("directory.urls")),
     path("", include("guides.urls")),
+    path("", include("intake.urls")),
+    path("privacy/", privacy, name="privacy"),
     prefix_default_language=False,
 )

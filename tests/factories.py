@@ -339,3 +339,78 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     firm = factory.SubFactory(FirmFactory)
     role = "member"
+
+
+# --- Intake: requests, their consents and matches ---------------------------------------
+# Written straight to the database (no services), so nothing is enqueued: a test that wants
+# the pipeline calls intake.services itself.
+
+
+def _policy_version():
+    from intake import consent
+
+    return consent.POLICY_VERSION
+
+
+def _consent_digest(purpose):
+    from django.conf import settings
+
+    from intake import consent
+
+    return consent.digest(consent.consent_texts(fanout=settings.LEAD_FANOUT)[purpose])
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    """A confirmed request. `consents=["process", "share"]` (the default) adds those rows;
+    pass `consents=[]` for none."""
+
+    class Meta:
+        model = "intake.Lead"
+        skip_postgeneration_save = True
+
+    practice_area = factory.SubFactory(PracticeAreaFactory)
+    city = factory.SubFactory(CityFactory)
+    description = "Our online shop leaked customer emails; what must we tell them, and when?"
+    urgency = "soon"
+    budget = "unsure"
+    client_type = "individual"
+    name = factory.Sequence(lambda n: f"Client {n}")
+    email = factory.Sequence(lambda n: f"client{n}@example.com")
+    phone = "+8613812345678"
+    status = "confirmed"
+    confirmed_at = factory.LazyFunction(timezone.now)
+    dedupe_key = factory.Sequence(lambda n: f"{n:064x}")
+
+    @factory.post_generation
+    def consents(self, create, extracted, **kwargs):
+        if create:
+            for purpose in ["process", "share"] if extracted is None else extracted:
+                ConsentFactory(lead=self, purpose=purpose)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "intake.Consent"
+
+    lead = factory.SubFactory(LeadFactory, consents=[])
+    purpose = "process"
+    policy_version = factory.LazyFunction(_policy_version)
+    text_digest = factory.LazyAttribute(lambda o: _consent_digest(o.purpose))
+    locale = "en"
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    """A match in the given slot (default: the next free one) for a firm serving nothing in
+    particular; pass `firm=` for a real one."""
+
+    class Meta:
+        model = "intake.Match"
+
+    lead = factory.SubFactory(LeadFactory)
+    firm = factory.SubFactory(FirmFactory)
+    slot = factory.LazyAttribute(lambda o: o.lead.matches.count() + 1)
+    round = 1
+    status = "delivered"
+    score = 0.5
+    reason = "office in the city"
+    delivered_at = factory.LazyFunction(timezone.now)

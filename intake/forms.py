@@ -1,0 +1,260 @@
+"""The two-minute request form: three steps, each a plain Form, put together by the wizard in
+intake/views.py. Nothing here writes to the database; intake.services.lead_submit does."""
+
+import unicodedata
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import City, Language, PracticeArea
+
+from . import consent
+from .models import Lead
+
+DESCRIPTION_MIN = 20
+DESCRIPTION_MAX = 5000
+PHONE_REGION = "CN"
+# Characters a person can type in a multi-line text box; every other control character
+# (NUL, escape, the C1 range...) is refused: PostgreSQL cannot store NUL, and the rest only
+# ever comes from scripts or broken copy-paste.
+TEXT_CONTROLS_ALLOWED = frozenset("\n\r\t")
+
+
+def _has_control_characters(value: str, *, allowed=frozenset()) -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+
+
+def _grouped(queryset, group_of, label_of):
+    """[(group label, [(pk, label), ...]), ...] for <optgroup>s, in the queryset's order
+    (the same approach as the home page's picker in guides/forms.py)."""
+    groups: dict[str, list] = {}
+    for obj in queryset:
+        groups.setdefault(group_of(obj), []).append((obj.pk, label_of(obj)))
+    return list(groups.items())
+
+
+def cities():
+    return City.objects.with_place().order_by("country__name", "name")
+
+
+def practice_areas():
+    return (
+        PracticeArea.objects.areas()
+        .select_related("parent")
+        .order_by("parent__position", "parent__name", "position", "name")
+    )
+
+
+class CityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class WhatForm(forms.Form):
+    """Step 1: which kind of lawyer, where."""
+
+    title = _("What and where")
+
+    practice_area = forms.ModelChoiceField(
+        label=_("What do you need help with?"),
+        queryset=PracticeArea.objects.none(),
+        empty_label=_("Choose a practice area"),
+        error_messages={
+            "required": _("Choose a practice area."),
+            "invalid_choice": _("We don't know that practice area: choose one from the list."),
+        },
+    )
+    city = CityChoiceField(
+        label=_("Where?"),
+        help_text=_("The city where you need the lawyer, or the nearest one in the list."),
+        queryset=City.objects.none(),
+        empty_label=_("Choose a city"),
+        error_messages={
+            "required": _("Choose a city."),
+            "invalid_choice": _("We don't know that city: choose one from the list."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        area, city = self.fields["practice_area"], self.fields["city"]
+        area.queryset = practice_areas()
+        city.queryset = cities()
+        # Grouped options (<optgroup>) are easier to scan than one long list. The queryset
+        # still does the validation, so a forged id is refused.
+        area.choices = [("", area.empty_label), *_grouped(area.queryset, lambda a: a.parent.name, str)]
+        city.choices = [("", city.empty_label), *_grouped(city.queryset, lambda c: c.country.name, lambda c: c.name)]
+
+
+class DetailsForm(forms.Form):
+    """Step 2: the problem itself. This is what matched firms will read."""
+
+    title = _("Details")
+
+    description = forms.CharField(
+        label=_("Describe your situation"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        min_length=DESCRIPTION_MIN,
+        max_length=DESCRIPTION_MAX,
+        error_messages={
+            "required": _("Describe your situation in a few sentences."),
+            "min_length": _(
+                "Please write at least %(limit_value)d characters so that firms understand your situation "
+                "(you wrote %(show_value)d)."
+            ),
+            "max_length": _(
+                "Please keep it to %(limit_value)d characters at most (you wrote %(show_value)d); a firm "
+                "will ask for the rest."
+            ),
+            "null_characters_not_allowed": _(
+                "Your description contains invisible control characters (such as NUL) that we cannot "
+                "store. Please remove them; line breaks and tabs are fine."
+            ),
+        },
+    )
+    urgency = forms.ChoiceField(
+        label=_("How urgent is it?"),
+        choices=Lead.Urgency.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Tell us how urgent it is."),
+            "invalid_choice": _("Choose one of the options for urgency."),
+        },
+    )
+    budget = forms.ChoiceField(
+        label=_("What budget do you have in mind?"),
+        choices=Lead.Budget.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a budget, or “Not sure yet”."),
+            "invalid_choice": _("Choose one of the options for the budget."),
+        },
+    )
+    preferred_language = forms.ModelChoiceField(
+        label=_("Preferred language"),
+        queryset=Language.objects.none(),
+        required=False,
+        empty_label=_("No preference"),
+        error_messages={"invalid_choice": _("We don't know that language: choose one from the list.")},
+    )
+    client_type = forms.ChoiceField(
+        label=_("Who needs the lawyer?"),
+        choices=Lead.ClientType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Tell us whether you ask for yourself or for a business."),
+            "invalid_choice": _("Choose one of the options."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].queryset = Language.objects.order_by("name")
+        # Set here, not in the class body, so that it is translated per request.
+        self.fields["description"].help_text = _(
+            "What happened, what you want to achieve, any dates or deadlines: between %(min)s and %(max)s "
+            "characters. Law firms read this before they decide to help, so leave out your name and contact "
+            "details; the next step asks for them."
+        ) % {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX}
+
+    def clean_description(self):
+        description = self.cleaned_data["description"]
+        if _has_control_characters(description, allowed=TEXT_CONTROLS_ALLOWED):
+            raise ValidationError(self.fields["description"].error_messages["null_characters_not_allowed"])
+        return description
+
+
+class ContactForm(forms.Form):
+    """Step 3: how firms that accept can reach the client, and the client's consents."""
+
+    title = _("Contact")
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": _("Tell us your name, so that a firm knows whom to answer."),
+            "max_length": _("Please shorten your name to %(limit_value)d characters (it has %(show_value)d)."),
+            "null_characters_not_allowed": _("Your name contains control characters; please remove them."),
+        },
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("We send you a link to confirm your request and to follow it."),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your email address: we send you a link to confirm your request."),
+            "invalid": _("Enter a valid email address, e.g. name@example.com."),
+            "max_length": _("An email address has at most %(limit_value)d characters."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        help_text=_(
+            "Only for a firm you choose to give your details to. Include the country code if it is not "
+            "a Chinese number."
+        ),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={
+            "max_length": _("Enter a valid phone number, e.g. +86 138 1234 5678"),
+            "null_characters_not_allowed": _("Enter a valid phone number, e.g. +86 138 1234 5678"),
+        },
+    )
+    consent_process = forms.BooleanField(
+        error_messages={"required": _("We can only look at your request with this consent: tick the box.")},
+    )
+    consent_share = forms.BooleanField(
+        error_messages={"required": _("We can only pass your request to law firms with this consent: tick the box.")},
+    )
+    is_adult = forms.BooleanField(
+        label=_("I am 18 or older"),
+        error_messages={"required": _("You must be 18 or older to send a request: tick the box to confirm.")},
+    )
+    # The honeypot: hidden from people (and from screen readers and the tab order) by the
+    # template; bots that fill every field fill this one too.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    HONEYPOT = "website"
+    CONSENT_FIELDS = ("consent_process", "consent_share", "is_adult")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The exact texts whose digests lead_submit stores with each consent.
+        texts = consent.consent_texts(fanout=settings.LEAD_FANOUT)
+        self.fields["consent_process"].label = texts[consent.PROCESS]
+        self.fields["consent_share"].label = texts[consent.SHARE]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if _has_control_characters(name):
+            raise ValidationError(self.fields["name"].error_messages["null_characters_not_allowed"])
+        return name
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"]
+        if not raw:
+            return ""
+        invalid = ValidationError(_("Enter a valid phone number, e.g. +86 138 1234 5678"), code="invalid")
+        if _has_control_characters(raw):
+            raise invalid
+        try:
+            number = phonenumbers.parse(raw, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            raise invalid from None
+        if not phonenumbers.is_valid_number(number):
+            raise invalid
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+STEPS = (("what", WhatForm), ("details", DetailsForm), ("contact", ContactForm))

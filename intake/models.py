@@ -1,0 +1,184 @@
+import secrets
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import City, Firm, Language, PracticeArea
+
+# The most firms one request can ever reach, re-routing included. Match.slot runs from 1 to
+# this number and is unique per lead, so the database itself refuses a fourth firm.
+# settings.LEAD_FANOUT (K) may be lower, never higher.
+MAX_FANOUT = 3
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class LeadQuerySet(models.QuerySet):
+    def from_empty_pages(self):
+        return self.filter(from_empty_state=True)
+
+
+class Lead(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New (email not confirmed)")
+        CONFIRMED = "confirmed", _("Confirmed")
+        MATCHED = "matched", _("Matched")
+        UNMATCHED = "unmatched", _("Unmatched")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    class Urgency(models.TextChoices):
+        URGENT = "urgent", _("Urgent: within days")
+        SOON = "soon", _("Within a few weeks")
+        PLANNING = "planning", _("No rush, I am planning ahead")
+
+    class Budget(models.TextChoices):
+        UNDER_5K = "under_5k", _("Under ¥5,000")
+        FROM_5K = "5k_20k", _("¥5,000 – ¥20,000")
+        FROM_20K = "20k_100k", _("¥20,000 – ¥100,000")
+        OVER_100K = "over_100k", _("Over ¥100,000")
+        UNSURE = "unsure", _("Not sure yet")
+
+    class ClientType(models.TextChoices):
+        INDIVIDUAL = "individual", _("An individual")
+        BUSINESS = "business", _("A business or organisation")
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    practice_area = models.ForeignKey(PracticeArea, on_delete=models.PROTECT, related_name="leads")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="leads")
+    description = models.TextField(_("description"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    budget = models.CharField(_("budget"), max_length=10, choices=Budget.choices)
+    preferred_language = models.ForeignKey(Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    client_type = models.CharField(_("client"), max_length=10, choices=ClientType.choices)
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("E.164, e.g. +8613812345678."))
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    from_empty_state = models.BooleanField(
+        _("sent from a page with no firm"), default=False, help_text=_("Counts toward the unmet-demand report.")
+    )
+    # Same email and description within 24 hours is one request (intake/services.py).
+    dedupe_key = models.CharField(max_length=64, db_index=True, editable=False)
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    matched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("Personal data erased; anonymous figures kept.")
+    )
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        permissions = [("view_lead_pii", _("Can see clients' names and contact details"))]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="lead_status_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.practice_area} in {self.city}"
+
+    def get_absolute_url(self):
+        return reverse("intake:lead_status", kwargs={"token": self.token})
+
+    @property
+    def is_erased(self):
+        return self.erased_at is not None
+
+
+class Consent(models.Model):
+    """One consent a client gave, as given: never changed, never deleted by staff."""
+
+    class Purpose(models.TextChoices):
+        PROCESS = "process", _("Process the request")
+        SHARE = "share", _("Provide the request to matched law firms")
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    policy_version = models.CharField(max_length=20)
+    text_digest = models.CharField(max_length=64, help_text=_("SHA-256 of the exact text shown."))
+    locale = models.CharField(max_length=10)
+    given_at = models.DateTimeField(default=timezone.now)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["given_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "purpose"], name="consent_one_per_purpose"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} ({self.policy_version})"
+
+
+class MatchQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Match.OPEN_STATUSES)
+
+
+class Match(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending delivery")
+        DELIVERED = "delivered", _("Delivered")
+        VIEWED = "viewed", _("Viewed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Delivery failed")
+
+    OPEN_STATUSES = (Status.PENDING, Status.DELIVERED, Status.VIEWED)
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="matches")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="matches")
+    slot = models.PositiveSmallIntegerField(help_text=_("1 to the fan-out cap; unique per request."))
+    round = models.PositiveSmallIntegerField(default=1, help_text=_("1 for the first matching, 2+ for re-routing."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    score = models.FloatField(default=0)
+    reason = models.CharField(_("why this firm"), max_length=300)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    firm_message = models.TextField(blank=True)
+    contact_released_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slot"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "firm"], name="match_unique_lead_firm"),
+            # The fan-out cap, held by the database: at most MAX_FANOUT slots per lead.
+            models.UniqueConstraint(fields=["lead", "slot"], name="match_unique_lead_slot"),
+            models.CheckConstraint(
+                condition=models.Q(slot__gte=1, slot__lte=MAX_FANOUT), name="match_slot_within_cap"
+            ),
+        ]
+        indexes = [
+            # The sweeper: pending matches by last attempt.
+            models.Index(fields=["status", "last_attempt_at"], name="match_status_attempt_idx"),
+            # Weekly capacity: a firm's recent matches.
+            models.Index(fields=["firm", "created_at"], name="match_firm_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.lead_id} → {self.firm}"

@@ -1,0 +1,513 @@
+"""The lead's journey. The database is the truth; a task message is only a nudge, and every
+step can run twice without harm (claims are conditional UPDATEs, matches are unique)."""
+
+import hashlib
+import json
+import logging
+import re
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from directory.models import City, Language, PracticeArea
+
+from . import consent as consent_texts
+from .matching import find_candidates
+from .models import Consent, Lead, Match
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "intake.lead.confirm"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+ERASED = "[erased]"
+RECEIVED_BY_FIRMS = [
+    "practice area",
+    "city",
+    "summary of the description",
+    "urgency",
+    "budget",
+    "language",
+    "client type",
+]
+
+
+class DeliveryError(Exception):
+    def __init__(self, message, *, permanent: bool):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+_URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+SUMMARY_LENGTH = 400
+
+
+def redacted_summary(text: str) -> str:
+    """The description as a firm sees it before accepting: shortened, with anything that
+    looks like an email address, phone number or link hidden (clients do type their phone
+    number into descriptions)."""
+    hidden = _URL.sub("[link hidden]", text)
+    hidden = _EMAIL.sub("[email hidden]", hidden)
+    hidden = _PHONE.sub("[number hidden]", hidden)
+    return hidden if len(hidden) <= SUMMARY_LENGTH else hidden[: SUMMARY_LENGTH - 1].rstrip() + "…"
+
+
+def hash_ip(ip: str) -> str:
+    # Salted with the secret key: comparable for rate limits, useless to anyone who reads it.
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest() if ip else ""
+
+
+def dedupe_key(*, email: str, description: str) -> str:
+    normalised = " ".join(description.split()).casefold()
+    return hashlib.sha256(f"{email.strip().casefold()}\n{normalised}".encode()).hexdigest()
+
+
+def _enqueue(task, *args):
+    """Publish after commit; if the broker is down, the sweeper picks the work up later."""
+
+    def publish():
+        try:
+            task.delay(*args)
+        except (KombuOperationalError, ConnectionError, OSError):
+            # Broker unreachable: the rows are committed and the sweeper publishes later.
+            logger.warning("Could not publish %s%s; the sweeper will retry.", task.name, args)
+
+    # robust: in the embedded mode tasks run inline here, and a failing delivery must not
+    # turn the client's successful submission into an error page.
+    transaction.on_commit(publish, robust=True)
+
+
+@transaction.atomic
+def lead_submit(
+    *,
+    practice_area: PracticeArea,
+    city: City,
+    description: str,
+    urgency: str,
+    budget: str,
+    preferred_language: Language | None,
+    client_type: str,
+    name: str,
+    email: str,
+    phone: str,
+    consents: list[str],
+    from_empty_state: bool = False,
+    ip: str = "",
+    user_agent: str = "",
+) -> tuple[Lead, bool]:
+    """Write a request and its consents in one transaction. Returns (lead, created): the same
+    email and description within 24 hours return the earlier request instead of a new one."""
+    if consent_texts.PROCESS not in consents:
+        raise ValueError("A request needs the consent to process it.")
+    key = dedupe_key(email=email, description=description)
+    earlier = (
+        Lead.objects.select_for_update()
+        .filter(dedupe_key=key, created_at__gte=timezone.now() - timedelta(hours=24), erased_at__isnull=True)
+        .first()
+    )
+    if earlier is not None:
+        # The client may have lost the first email: send the links again, create nothing.
+        from .tasks import lead_send_confirmation as lead_send_confirmation_task
+
+        _enqueue(lead_send_confirmation_task, earlier.pk)
+        return earlier, False
+    ip_hash = hash_ip(ip)
+    lead = Lead.objects.create(
+        practice_area=practice_area,
+        city=city,
+        description=description,
+        urgency=urgency,
+        budget=budget,
+        preferred_language=preferred_language,
+        client_type=client_type,
+        name=name,
+        email=email,
+        phone=phone,
+        from_empty_state=from_empty_state,
+        dedupe_key=key,
+        ip_hash=ip_hash,
+        status=Lead.Status.NEW if settings.LEAD_EMAIL_CONFIRMATION else Lead.Status.CONFIRMED,
+        confirmed_at=None if settings.LEAD_EMAIL_CONFIRMATION else timezone.now(),
+    )
+    texts = consent_texts.consent_texts(fanout=settings.LEAD_FANOUT)
+    Consent.objects.bulk_create(
+        Consent(
+            lead=lead,
+            purpose=purpose,
+            policy_version=consent_texts.POLICY_VERSION,
+            text_digest=consent_texts.digest(texts[purpose]),
+            locale=translation.get_language() or settings.LANGUAGE_CODE,
+            ip_hash=ip_hash,
+            user_agent=user_agent[:300],
+        )
+        for purpose in (consent_texts.PROCESS, consent_texts.SHARE)
+        if purpose in consents
+    )
+    from .tasks import lead_match as lead_match_task
+    from .tasks import lead_send_confirmation as lead_send_confirmation_task
+
+    # Always email the private status link; it carries the confirmation link when needed.
+    _enqueue(lead_send_confirmation_task, lead.pk)
+    if not settings.LEAD_EMAIL_CONFIRMATION:
+        _enqueue(lead_match_task, lead.pk)
+    return lead, True
+
+
+def confirmation_token(lead: Lead) -> str:
+    return signing.dumps(lead.pk, salt=CONFIRM_SALT)
+
+
+def lead_from_confirmation_token(token: str) -> Lead | None:
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Lead.objects.filter(pk=pk).first()
+
+
+def lead_send_confirmation(*, lead_id: int) -> None:
+    """Email the client their private status link, and the confirmation link while the
+    request waits for it."""
+    lead = Lead.objects.select_related("practice_area", "city").get(pk=lead_id)
+    if lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
+        return
+    confirm_url = None
+    if lead.status == Lead.Status.NEW:
+        confirm_url = settings.SITE_URL + reverse("intake:lead_confirm", kwargs={"signed": confirmation_token(lead)})
+    context = {
+        "lead": lead,
+        "confirm_url": confirm_url,
+        "status_url": settings.SITE_URL + lead.get_absolute_url(),
+        "fanout": settings.LEAD_FANOUT,
+    }
+    _send(
+        to=[lead.email],
+        template="lead_confirm",
+        context=context,
+    )
+
+
+@transaction.atomic
+def lead_confirm(*, lead: Lead) -> bool:
+    """Mark the client's email confirmed and start matching. Returns False if already done."""
+    updated = Lead.objects.filter(pk=lead.pk, status=Lead.Status.NEW).update(
+        status=Lead.Status.CONFIRMED, confirmed_at=timezone.now()
+    )
+    if updated:
+        from .tasks import lead_match as lead_match_task
+
+        _enqueue(lead_match_task, lead.pk)
+    return bool(updated)
+
+
+def has_share_consent(lead: Lead) -> bool:
+    return lead.consents.filter(purpose=Consent.Purpose.SHARE).exists()
+
+
+@transaction.atomic
+def lead_match(*, lead_id: int) -> list[Match]:
+    """Give the request to up to K firms in total (slots 1..K, re-routing included).
+
+    Locks the lead row so two runs cannot pick slots at once; the unique (lead, slot) and
+    (lead, firm) constraints back that up. Returns the matches created by this run.
+    """
+    lead = (
+        # of=("self",): lock only the lead; PostgreSQL refuses to lock the nullable side of
+        # the outer join to preferred_language.
+        Lead.objects.select_for_update(of=("self",))
+        .select_related("city__region", "city__country", "practice_area", "preferred_language")
+        .get(pk=lead_id)
+    )
+    if lead.status not in (Lead.Status.CONFIRMED, Lead.Status.UNMATCHED, Lead.Status.MATCHED) or lead.is_erased:
+        return []
+    if not has_share_consent(lead):
+        return []  # never shared without the separate consent (PIPL Art. 23)
+    existing = list(lead.matches.values_list("slot", "firm_id"))
+    used_slots = {slot for slot, _firm in existing}
+    free_slots = [slot for slot in range(1, settings.LEAD_FANOUT + 1) if slot not in used_slots]
+    if not free_slots:
+        return []
+    round_number = 1 + max(lead.matches.values_list("round", flat=True), default=0)
+    candidates = find_candidates(
+        lead=lead, needed=len(free_slots), exclude_firm_ids=[firm for _slot, firm in existing]
+    )
+    created = []
+    for slot, candidate in zip(free_slots, candidates, strict=False):
+        created.append(
+            Match.objects.create(
+                lead=lead,
+                firm=candidate.firm,
+                slot=slot,
+                round=round_number,
+                score=candidate.score,
+                reason=candidate.reason,
+            )
+        )
+    now = timezone.now()
+    if created:
+        Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.MATCHED, matched_at=now)
+        from .tasks import match_deliver as match_deliver_task
+
+        for match in created:
+            _enqueue(match_deliver_task, match.pk)
+    elif not existing:
+        Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.UNMATCHED)
+    return created
+
+
+def match_deliver(*, match_id: int) -> bool:
+    """Email one firm about one request. Returns True if this call delivered it.
+
+    A conditional UPDATE claims the match for a lease, so a second worker (or a re-sent task
+    message) finds nothing to do. A crash after sending but before marking it delivered
+    resends once after the lease: the price of never losing a request.
+    """
+    now = timezone.now()
+    lease_start = now - timedelta(seconds=settings.MATCH_DELIVERY_LEASE_SECONDS)
+    claimed = (
+        Match.objects.filter(pk=match_id, status=Match.Status.PENDING)
+        .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=lease_start))
+        .update(last_attempt_at=now, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return False
+    match = Match.objects.select_related(
+        "lead__practice_area", "lead__city__country", "lead__preferred_language", "firm"
+    ).get(pk=match_id)
+    recipients = [match.firm.email] if match.firm.email else []
+    if not recipients:
+        match_mark_failed(match_id=match_id, reason="The firm has no email address.")
+        return False
+    try:
+        _send(
+            to=recipients,
+            template="match_new",
+            context={
+                "match": match,
+                "lead": match.lead,
+                "firm": match.firm,
+                "summary": redacted_summary(match.lead.description),
+                "portal_url": f"{settings.SITE_URL}/portal/",
+            },
+        )
+    except DeliveryError:
+        # Release the lease so that the retry can claim the match straight away.
+        Match.objects.filter(pk=match_id).update(last_attempt_at=None)
+        raise
+    Match.objects.filter(pk=match_id, status=Match.Status.PENDING).update(
+        status=Match.Status.DELIVERED, delivered_at=timezone.now(), failure_reason=""
+    )
+    return True
+
+
+def match_mark_failed(*, match_id: int, reason: str) -> None:
+    Match.objects.filter(pk=match_id, status=Match.Status.PENDING).update(
+        status=Match.Status.FAILED, failure_reason=reason[:300]
+    )
+    logger.error("Match %s failed permanently: %s", match_id, reason)
+
+
+def _send(*, to: list[str], template: str, context: dict) -> None:
+    """Render emails/<template>_{subject,body}.txt and _body.html and send them.
+
+    SMTP 4xx answers and network errors are transient; 5xx answers are permanent.
+    """
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}_body.txt", context),
+        to=to,
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}_body.html", context), "text/html")
+    try:
+        message.send()
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=500 <= exc.smtp_code < 600) from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _msg in exc.recipients.values()]
+        raise DeliveryError(f"Recipients refused: {codes}", permanent=all(500 <= c < 600 for c in codes)) from exc
+    except BadHeaderError as exc:
+        raise DeliveryError(str(exc), permanent=True) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False) from exc
+
+
+def match_release_contact(*, lead: Lead, match_id: int) -> Match | None:
+    """The client gives their name, email and phone to one firm that accepted."""
+    updated = Match.objects.filter(
+        pk=match_id, lead=lead, status=Match.Status.ACCEPTED, contact_released_at__isnull=True
+    ).update(contact_released_at=timezone.now())
+    return Match.objects.filter(pk=match_id, lead=lead).first() if updated else None
+
+
+@transaction.atomic
+def lead_withdraw(*, lead: Lead) -> bool:
+    """The client withdraws: open matches are cancelled, firms that received the request are
+    told, and the personal data is erased at once. Returns False if already withdrawn."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status == Lead.Status.WITHDRAWN:
+        return False
+    # Every firm that received the request is told, whatever it answered, so it can delete it.
+    told = list(lead.matches.filter(delivered_at__isnull=False).exclude(status=Match.Status.CANCELLED))
+    lead.matches.filter(status__in=[*Match.OPEN_STATUSES, Match.Status.ACCEPTED]).update(status=Match.Status.CANCELLED)
+    Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.WITHDRAWN, withdrawn_at=timezone.now())
+    from .tasks import match_notify_withdrawn as match_notify_withdrawn_task
+
+    for match in told:
+        _enqueue(match_notify_withdrawn_task, match.pk)
+    lead_erase(lead=lead)
+    return True
+
+
+def match_notify_withdrawn(*, match_id: int) -> None:
+    match = Match.objects.select_related("firm", "lead__practice_area", "lead__city").get(pk=match_id)
+    if match.firm.email:
+        _send(to=[match.firm.email], template="match_withdrawn", context={"match": match, "lead": match.lead})
+
+
+def lead_erase(*, lead: Lead) -> None:
+    """Erase the client's personal data, keeping the anonymous figures (area, city, dates,
+    statuses). Consents keep their version and digest but lose the IP hash and user agent."""
+    Lead.objects.filter(pk=lead.pk).update(
+        name=ERASED,
+        email="erased@invalid",
+        phone="",
+        description=ERASED,
+        ip_hash="",
+        dedupe_key="",
+        erased_at=timezone.now(),
+    )
+    Consent.objects.filter(lead=lead).update(ip_hash="", user_agent="")
+
+
+def lead_export(*, lead: Lead) -> str:
+    """Everything Lawzana holds about this request, as JSON (PIPL Art. 45, GDPR Art. 15/20)."""
+    lead = Lead.objects.select_related("practice_area", "city__country", "preferred_language").get(pk=lead.pk)
+    data = {
+        "request": {
+            "created_at": lead.created_at.isoformat(),
+            "status": lead.status,
+            "practice_area": lead.practice_area.name,
+            "city": lead.city.display_name,
+            "description": lead.description,
+            "urgency": lead.urgency,
+            "budget": lead.budget,
+            "preferred_language": lead.preferred_language.name if lead.preferred_language else None,
+            "client_type": lead.client_type,
+            "name": lead.name,
+            "email": lead.email,
+            "phone": lead.phone,
+            "confirmed_at": lead.confirmed_at.isoformat() if lead.confirmed_at else None,
+        },
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "policy_version": c.policy_version,
+                "text_sha256": c.text_digest,
+                "given_at": c.given_at.isoformat(),
+            }
+            for c in lead.consents.all()
+        ],
+        "firms": [
+            {
+                "firm": m.firm.name,
+                "status": m.status,
+                "received_at": m.delivered_at.isoformat() if m.delivered_at else None,
+                # What reached the firm before any release of contact details.
+                "data_received": RECEIVED_BY_FIRMS if m.delivered_at else [],
+                "contact_details_released_at": m.contact_released_at.isoformat() if m.contact_released_at else None,
+            }
+            for m in lead.matches.select_related("firm")
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def matches_sweep() -> int:
+    """Re-publish pending matches whose task was lost (broker down, worker killed) and mark
+    those out of attempts as failed. Returns how many were re-published."""
+    from .tasks import match_deliver as match_deliver_task
+
+    now = timezone.now()
+    lease_start = now - timedelta(seconds=settings.MATCH_DELIVERY_LEASE_SECONDS)
+    stuck = Match.objects.filter(status=Match.Status.PENDING)
+    for match_id in stuck.filter(attempts__gte=settings.MATCH_DELIVERY_MAX_ATTEMPTS).values_list("pk", flat=True):
+        match_mark_failed(match_id=match_id, reason="No attempt succeeded.")
+    due = stuck.filter(attempts__lt=settings.MATCH_DELIVERY_MAX_ATTEMPTS).filter(
+        Q(last_attempt_at__isnull=True, created_at__lt=now - timedelta(seconds=30))
+        | Q(last_attempt_at__lt=lease_start)
+    )
+    count = 0
+    for match_id in due.values_list("pk", flat=True):
+        try:
+            match_deliver_task.delay(match_id)
+            count += 1
+        except (KombuOperationalError, ConnectionError, OSError):
+            logger.warning("Broker unreachable; match %s stays pending.", match_id)
+            break
+    # New requests whose matching never ran (their task was lost too).
+    for lead_id in Lead.objects.filter(
+        status=Lead.Status.CONFIRMED,
+        matches__isnull=True,
+        consents__purpose=Consent.Purpose.SHARE,
+        confirmed_at__lt=now - timedelta(seconds=30),
+    ).values_list("pk", flat=True):
+        lead_match(lead_id=lead_id)
+    return count
+
+
+def matches_expire_and_reroute() -> int:
+    """Matches nobody answered within the response window expire; their requests go to the
+    next eligible firms within the cap. Returns the number of matches expired."""
+    cutoff = timezone.now() - timedelta(hours=settings.LEAD_RESPONSE_WINDOW_HOURS)
+    lead_ids = set(
+        Match.objects.filter(status__in=[Match.Status.DELIVERED, Match.Status.VIEWED], delivered_at__lt=cutoff)
+        .exclude(lead__matches__status=Match.Status.ACCEPTED)
+        .values_list("lead_id", flat=True)
+    )
+    expired = Match.objects.filter(
+        lead_id__in=lead_ids, status__in=[Match.Status.DELIVERED, Match.Status.VIEWED], delivered_at__lt=cutoff
+    ).update(status=Match.Status.EXPIRED)
+    for lead_id in lead_ids:
+        lead_match(lead_id=lead_id)
+    return expired
+
+
+def leads_expire() -> int:
+    cutoff = timezone.now() - timedelta(days=settings.LEAD_EXPIRY_DAYS)
+    old = Lead.objects.filter(
+        created_at__lt=cutoff,
+        status__in=[Lead.Status.NEW, Lead.Status.CONFIRMED, Lead.Status.MATCHED, Lead.Status.UNMATCHED],
+    )
+    Match.objects.filter(lead__in=old, status__in=Match.OPEN_STATUSES).update(status=Match.Status.EXPIRED)
+    return old.update(status=Lead.Status.EXPIRED)
+
+
+def leads_retry_unmatched() -> int:
+    """Firms join over time: try unmatched requests again while they are recent."""
+    cutoff = timezone.now() - timedelta(days=settings.LEAD_UNMATCHED_RETRY_DAYS)
+    matched = 0
+    for lead_id in Lead.objects.filter(status=Lead.Status.UNMATCHED, created_at__gte=cutoff).values_list(
+        "pk", flat=True
+    ):
+        matched += bool(lead_match(lead_id=lead_id))
+    return matched
+
+
+def leads_erase_expired() -> int:
+    """Erase personal data of requests older than the retention period."""
+    cutoff = timezone.now() - timedelta(days=settings.LEAD_RETENTION_DAYS)
+    leads = list(Lead.objects.filter(created_at__lt=cutoff, erased_at__isnull=True))
+    for lead in leads:
+        lead_erase(lead=lead)
+    return len(leads)

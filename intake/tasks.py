@@ -1,0 +1,94 @@
+"""Celery tasks: each takes ids, loads rows and calls a service (intake/services.py)."""
+
+import random
+
+from celery import shared_task
+from django.conf import settings
+
+
+def _backoff(retries: int) -> int:
+    # Exponential with jitter, capped well below the broker's visibility timeout.
+    base = settings.MATCH_DELIVERY_RETRY_BASE_SECONDS
+    return min(600, base * 2**retries) + random.randint(0, max(1, base // 2))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=6)
+def lead_send_confirmation(self, lead_id: int) -> None:
+    from intake import services
+
+    try:
+        services.lead_send_confirmation(lead_id=lead_id)
+    except services.DeliveryError as exc:
+        if exc.permanent:
+            return  # a mistyped address: the client can submit again with the right one
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
+@shared_task(acks_late=True)
+def lead_match(lead_id: int) -> int:
+    from intake import services
+
+    return len(services.lead_match(lead_id=lead_id))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=settings.MATCH_DELIVERY_MAX_ATTEMPTS)
+def match_deliver(self, match_id: int) -> bool:
+    from intake import services
+
+    try:
+        return services.match_deliver(match_id=match_id)
+    except services.DeliveryError as exc:
+        if exc.permanent or self.request.retries >= self.max_retries:
+            services.match_mark_failed(match_id=match_id, reason=str(exc))
+            return False
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=5)
+def match_notify_withdrawn(match_id: int) -> None:
+    from intake import services
+
+    services.match_notify_withdrawn(match_id=match_id)
+
+
+@shared_task
+def matches_sweep() -> int:
+    from intake import services
+
+    return services.matches_sweep()
+
+
+@shared_task
+def matches_expire_and_reroute() -> int:
+    from intake import services
+
+    return services.matches_expire_and_reroute()
+
+
+@shared_task
+def leads_expire() -> int:
+    from intake import services
+
+    return services.leads_expire()
+
+
+@shared_task
+def leads_retry_unmatched() -> int:
+    from intake import services
+
+    return services.leads_retry_unmatched()
+
+
+@shared_task
+def leads_erase_expired() -> int:
+    from intake import services
+
+    return services.leads_erase_expired()
+
+
+@shared_task
+def sessions_clear_expired() -> None:
+    """Abandoned request forms keep what was typed in the session: drop expired sessions."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")

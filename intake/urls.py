@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+
+# "new/", "sent/" and "confirm/" come before "<token>/": a token is 43 URL-safe characters and
+# can never be one of those words.
+urlpatterns = [
+    path("requests/new/", views.lead_new, name="lead_new"),
+    path("requests/sent/", views.lead_submitted, name="lead_submitted"),
+    path("requests/confirm/<str:signed>/", views.lead_confirm, name="lead_confirm"),
+    path("requests/<str:token>/", views.lead_status, name="lead_status"),
+    path("requests/<str:token>/release/<int:match_id>/", views.lead_release, name="lead_release"),
+    path("requests/<str:token>/data.json", views.lead_export, name="lead_export"),
+    path("requests/<str:token>/withdraw/", views.lead_withdraw, name="lead_withdraw"),
+]

@@ -1,0 +1,343 @@
+"""The client's side of a request: the form, the confirmation link and the private status page
+with its actions (release contact details, download, withdraw). Views validate and call one
+service from intake/services.py; they never change a lead themselves."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+from django.views.generic import TemplateView
+from django_ratelimit.core import is_ratelimited
+from formtools.wizard.forms import ManagementForm
+from formtools.wizard.views import SessionWizardView
+
+from directory.selectors import firms_serving
+
+from . import consent, services
+from .forms import STEPS, ContactForm, cities, practice_areas
+from .models import Lead, Match
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMIT_GROUP = "intake.lead_new"
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class LeadWizard(SessionWizardView):
+    """The two-minute form: three steps kept in the session until the last one is sent.
+
+    Anti-abuse, none of which troubles a person: a honeypot field and a minimum fill time
+    (a bot that trips either sees the normal success page and nothing is stored), and a
+    per-address rate limit on the final submission (429, with everything typed kept).
+    """
+
+    form_list = list(STEPS)
+    template_name = "intake/lead_form.html"
+    # Not drafted when the client goes back: ticks must be given on the final submission.
+    UNREMEMBERED_FIELDS = (*ContactForm.CONSENT_FIELDS, ContactForm.HONEYPOT)
+
+    def get_prefix(self, request, *args, **kwargs):
+        return "lead_new"  # the management field is "lead_new-current_step"
+
+    # --- Showing the steps -----------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs):
+        # A GET is a fresh start: forget any earlier attempt and start the fill-time clock.
+        self.storage.reset()
+        self.storage.current_step = self.steps.first
+        self.storage.extra_data = {"started_at": timezone.now().isoformat()}
+        return self.render(self.get_form())
+
+    def get_form_initial(self, step):
+        initial = dict(super().get_form_initial(step))
+        if step == "what" and self.request.method == "GET":
+            # The landing page's call to action links here with ?city=<pk>&practice_area=<pk>;
+            # anything that isn't a known id is ignored.
+            for name, queryset in (("practice_area", practice_areas()), ("city", cities())):
+                value = self.request.GET.get(name, "")
+                if value.isdigit() and queryset.filter(pk=value).exists():
+                    initial[name] = int(value)
+        # What the client typed on this step before going back (never validated, never ticks).
+        initial.update(self.storage.extra_data.get("drafts", {}).get(step, {}))
+        return initial
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context.pop("drafts", None)  # extra_data is merged into the context; keep typed text out of it
+        current, steps = self.steps.current, self.get_form_list()
+        context.update(
+            step_titles=[(name, form_class.title, name == current) for name, form_class in steps.items()],
+            step_title=steps[current].title,
+            is_last_step=current == self.steps.last,
+            policy_version=consent.POLICY_VERSION,
+            fanout=settings.LEAD_FANOUT,
+        )
+        return context
+
+    def render_with_status(self, form, status, **context):
+        response = self.render(form, **context)
+        response.status_code = status
+        return response
+
+    # --- Moving between steps --------------------------------------------------------------
+
+    def post(self, *args, **kwargs):
+        steps = self.get_form_list()
+        goto = self.request.POST.get("wizard_goto_step")
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        posted_step = management.cleaned_data["current_step"] if management.is_valid() else None
+        if goto and goto in steps:
+            # "Back" must not validate, and must not lose what was typed on this step.
+            self.keep_typed_values(posted_step if posted_step in steps else self.steps.current)
+            return self.render_goto_step(goto)
+        if posted_step not in steps:
+            # A missing or forged step name: show the step we know about again, change nothing.
+            if self.storage.current_step not in steps:
+                self.storage.current_step = self.steps.first
+            form = self.get_form(data=self.storage.current_step_data)
+            return self.render_with_status(form, 400, tampered=True)
+
+        if posted_step == self.steps.last and self.is_rate_limited():
+            # Counted before validation, so that trying many variants counts too. The wizard's
+            # storage is left as it is and the typed values are shown again.
+            self.storage.current_step = posted_step
+            return self.render_with_status(self.get_form(data=self.request.POST), 429, rate_limited=True)
+        return super().post(*args, **kwargs)
+
+    def is_rate_limited(self) -> bool:
+        try:
+            return is_ratelimited(
+                request=self.request,
+                group=RATE_LIMIT_GROUP,
+                key="ip",
+                rate=settings.LEAD_RATE_LIMIT,
+                method="POST",
+                increment=True,
+            )
+        except Exception:
+            # The cache (Redis) is down, or the client address is missing. A person's request
+            # matters more than the limit: let it through, loudly (RELIABILITY.md F2).
+            logger.exception("Rate limit unavailable for the request form; letting the submission through.")
+            return False
+
+    def keep_typed_values(self, step):
+        if step not in self.get_form_list():
+            return
+        form = self.get_form(step=step, data=self.request.POST)
+        drafts = self.storage.extra_data.setdefault("drafts", {})
+        if form.is_valid():
+            self.storage.set_step_data(step, self.process_step(form))
+            drafts.pop(step, None)
+            return
+        # Invalid or half-filled: remember the raw values as the step's initial data, so the
+        # step comes back as typed, without error messages for a step not yet submitted.
+        self.storage.data[self.storage.step_data_key].pop(step, None)
+        drafts[step] = {
+            name: form[name].value()
+            for name in form.fields
+            if name not in self.UNREMEMBERED_FIELDS and form[name].value() not in (None, "")
+        }
+
+    # --- The end ---------------------------------------------------------------------------
+
+    def filled_too_fast(self) -> bool:
+        started_at = self.storage.extra_data.get("started_at")
+        try:
+            started = datetime.fromisoformat(started_at)
+        except (TypeError, ValueError):
+            return True  # the form was never shown to this session: not a person using it
+        return timezone.now() - started < timedelta(seconds=settings.LEAD_MIN_FILL_SECONDS)
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        data = {}
+        for form in form_list:
+            data.update(form.cleaned_data)
+        if data.get(ContactForm.HONEYPOT) or self.filled_too_fast():
+            # A bot sees the same success page as a person; nothing is stored.
+            logger.info("Dropped a request that looked automated (honeypot or fill time).")
+            return redirect("intake:lead_submitted")
+        area, city = data["practice_area"], data["city"]
+        services.lead_submit(
+            practice_area=area,
+            city=city,
+            description=data["description"],
+            urgency=data["urgency"],
+            budget=data["budget"],
+            preferred_language=data["preferred_language"],
+            client_type=data["client_type"],
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            consents=[consent.PROCESS, consent.SHARE],
+            from_empty_state=not firms_serving(practice_area=area, city=city).exists(),
+            ip=self.request.META.get(settings.CLIENT_IP_META_KEY, ""),
+            user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
+        )
+        # The same page whether the request is new or a repeat of an earlier one (created is
+        # False): nothing here tells anyone that an address already sent a request.
+        return redirect("intake:lead_submitted")
+
+
+lead_new = login_not_required(LeadWizard.as_view())
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LeadSubmittedView(TemplateView):
+    template_name = "intake/lead_submitted.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email_confirmation=settings.LEAD_EMAIL_CONFIRMATION, **kwargs)
+
+
+lead_submitted = LeadSubmittedView.as_view()
+
+
+# --- The client's own links ---------------------------------------------------------------
+
+
+def _lead_for_token(token: str) -> Lead:
+    return get_object_or_404(
+        Lead.objects.select_related("practice_area__parent", "city__country", "preferred_language"), token=token
+    )
+
+
+@login_not_required
+@require_GET  # not HEAD: only a real visit confirms
+@never_cache
+def lead_confirm(request, signed):
+    lead = services.lead_from_confirmation_token(signed)
+    if lead is None:
+        return render(request, "intake/lead_link_invalid.html", status=404)
+    if services.lead_confirm(lead=lead):
+        messages.success(request, _("Thank you: your email address is confirmed."))
+    return redirect(lead)
+
+
+MATCH_WORDS = {
+    Match.Status.PENDING: gettext_lazy("on its way"),
+    Match.Status.DELIVERED: gettext_lazy("received"),
+    Match.Status.VIEWED: gettext_lazy("viewed"),
+    Match.Status.ACCEPTED: gettext_lazy("accepted"),
+    Match.Status.DECLINED: gettext_lazy("declined"),
+    Match.Status.EXPIRED: gettext_lazy("expired: no answer in time"),
+    Match.Status.CANCELLED: gettext_lazy("cancelled"),
+    Match.Status.FAILED: gettext_lazy("could not be delivered"),
+}
+
+
+@login_not_required
+@require_safe
+@never_cache
+def lead_status(request, token):
+    lead = _lead_for_token(token)
+    matches = list(lead.matches.select_related("firm").order_by("round", "slot"))
+    last_round = max((m.round for m in matches), default=0)
+    for match in matches:
+        if match.status == Match.Status.EXPIRED and match.round < last_round:
+            match.words = _("expired — we passed your request to another firm")
+        else:
+            match.words = MATCH_WORDS.get(match.status, match.get_status_display())
+    reached = [m for m in matches if m.status not in (Match.Status.FAILED, Match.Status.CANCELLED)]
+    return render(
+        request,
+        "intake/lead_status.html",
+        {
+            "lead": lead,
+            "matches": matches,
+            "reached_count": len(reached),
+            "fanout": settings.LEAD_FANOUT,
+            "retry_until": lead.created_at + timedelta(days=settings.LEAD_UNMATCHED_RETRY_DAYS),
+            "retry_days": settings.LEAD_UNMATCHED_RETRY_DAYS,
+            "Status": Lead.Status,
+            "MatchStatus": Match.Status,
+        },
+    )
+
+
+@login_not_required
+@require_POST
+@never_cache
+def lead_release(request, token, match_id):
+    lead = _lead_for_token(token)
+    match = get_object_or_404(Match.objects.select_related("firm"), pk=match_id, lead=lead)
+    if lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
+        raise Http404("This request was withdrawn or erased.")
+    released = services.match_release_contact(lead=lead, match_id=match.pk)
+    if released is not None:
+        messages.success(
+            request,
+            _("You gave your name, email and phone to %(firm)s. They will contact you directly.")
+            % {"firm": match.firm.name},
+        )
+    elif match.contact_released_at is not None:
+        messages.info(
+            request, _("You had already given your contact details to %(firm)s.") % {"firm": match.firm.name}
+        )
+    else:
+        messages.error(
+            request,
+            _("%(firm)s has not accepted your request, so your contact details were not given.")
+            % {"firm": match.firm.name},
+        )
+    return redirect(lead)
+
+
+@login_not_required
+@require_safe
+@never_cache
+def lead_export(request, token):
+    lead = _lead_for_token(token)
+    response = HttpResponse(services.lead_export(lead=lead), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lawzana-request-{lead.pk}.json"'
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def lead_withdraw(request, token):
+    """GET explains what withdrawing does and changes nothing; the POST withdraws."""
+    lead = _lead_for_token(token)
+    if request.method == "POST":
+        if services.lead_withdraw(lead=lead):
+            messages.success(request, _("Your request is withdrawn and your personal data erased."))
+        return redirect(lead)
+    if lead.status == Lead.Status.WITHDRAWN:
+        return redirect(lead)
+    open_count = lead.matches.filter(status__in=[*Match.OPEN_STATUSES, Match.Status.ACCEPTED]).count()
+    return render(request, "intake/lead_withdraw.html", {"lead": lead, "open_count": open_count})
+
+
+# --- The privacy notice -------------------------------------------------------------------
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PrivacyView(TemplateView):
+    template_name = "intake/privacy.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            policy_version=consent.POLICY_VERSION,
+            fanout=settings.LEAD_FANOUT,
+            retention_days=settings.LEAD_RETENTION_DAYS,
+            expiry_days=settings.LEAD_EXPIRY_DAYS,
+            retry_days=settings.LEAD_UNMATCHED_RETRY_DAYS,
+            **kwargs,
+        )
+
+
+privacy = PrivacyView.as_view()

@@ -1,0 +1,572 @@
+"""The two-minute request form (intake:lead_new): three steps, validation, consents and
+anti-abuse, walked through with the test client as a browser would."""
+
+import re
+
+import html5lib
+import pytest
+from django.urls import reverse
+
+from intake import consent
+from intake.models import Consent, Lead
+from tests.factories import FirmFactory, LanguageFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/requests/new/"
+DESCRIPTION = "Our online shop leaked customer emails last week. What must we tell them, and when?"
+
+
+@pytest.fixture(autouse=True)
+def _form_settings(settings):
+    # Each test that cares about these sets its own values.
+    settings.LEAD_MIN_FILL_SECONDS = 0
+    settings.LEAD_RATE_LIMIT = "1000/m"
+    settings.LEAD_EMAIL_CONFIRMATION = True
+
+
+def what_data(area, city, **extra):
+    return {"lead_new-current_step": "what", "what-practice_area": area.pk, "what-city": city.pk, **extra}
+
+
+def details_data(**extra):
+    return {
+        "lead_new-current_step": "details",
+        "details-description": DESCRIPTION,
+        "details-urgency": "soon",
+        "details-budget": "unsure",
+        "details-preferred_language": "",
+        "details-client_type": "business",
+        **extra,
+    }
+
+
+def contact_data(**extra):
+    return {
+        "lead_new-current_step": "contact",
+        "contact-name": "Wang Fang",
+        "contact-email": "wang.fang@example.com",
+        "contact-phone": "138 1234 5678",
+        "contact-consent_process": "on",
+        "contact-consent_share": "on",
+        "contact-is_adult": "on",
+        "contact-website": "",
+        **extra,
+    }
+
+
+def step_of(response):
+    return response.context["wizard"]["steps"].current
+
+
+def walk(client, area, city, *, details=None, contact=None):
+    """GET the form, then post the three steps; returns the last response."""
+    assert client.get(URL).status_code == 200
+    response = client.post(URL, what_data(area, city))
+    assert step_of(response) == "details", response.context["wizard"]["form"].errors
+    response = client.post(URL, details_data(**(details or {})))
+    if step_of(response) != "contact":
+        return response
+    return client.post(URL, contact_data(**(contact or {})))
+
+
+def parse(response):
+    return html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+
+
+def selected_value(response, name):
+    select = next(el for el in parse(response).iter("select") if el.get("name") == name)
+    chosen = [opt.get("value") for opt in select.iter("option") if opt.get("selected") is not None]
+    return chosen[0] or None if chosen else None  # the empty "Choose..." option means none
+
+
+def textarea_text(response, name):
+    area = next(el for el in parse(response).iter("textarea") if el.get("name") == name)
+    return (area.text or "").removeprefix("\n")
+
+
+def input_value(response, name):
+    element = next(el for el in parse(response).iter("input") if el.get("name") == name)
+    return element.get("value")
+
+
+# --- The first step and its prefill ------------------------------------------------------
+
+
+def test_the_landing_pages_call_to_action_prefills_the_first_step(client, harbin, cyber_law):
+    FirmFactory(cities=[harbin], practice_areas=[cyber_law])
+    landing = client.get(
+        reverse("guides:landing", kwargs={"country": "china", "city": "harbin", "practice_area": cyber_law.slug})
+    )
+    cta = next(a.get("href") for a in parse(landing).iter("a") if (a.get("href") or "").startswith(URL))
+
+    response = client.get(cta)
+
+    assert response.status_code == 200
+    assert selected_value(response, "what-city") == str(harbin.pk)
+    assert selected_value(response, "what-practice_area") == str(cyber_law.pk)
+
+
+def test_it_ignores_prefill_values_it_does_not_know(client, harbin, cyber_law):
+    for query in (
+        "?city=abc&practice_area=-1",
+        "?city=999999&practice_area=999999",
+        f"?practice_area={cyber_law.parent_id}",
+    ):
+        response = client.get(URL + query)
+
+        assert response.status_code == 200
+        assert selected_value(response, "what-city") is None
+        assert selected_value(response, "what-practice_area") is None
+
+
+def test_the_first_step_groups_areas_and_cities_and_offers_only_areas_with_a_group(client, harbin, cyber_law):
+    response = client.get(URL)
+
+    tree = parse(response)
+    groups = {g.get("label") for g in tree.iter("optgroup")}
+    assert {"Technology & Data", "China"} <= groups
+    area_values = [
+        opt.get("value")
+        for sel in tree.iter("select")
+        if sel.get("name") == "what-practice_area"
+        for opt in sel.iter("option")
+    ]
+    assert str(cyber_law.pk) in area_values
+    assert str(cyber_law.parent_id) not in area_values  # a group is not a practice area
+
+
+def test_it_shows_the_progress_as_step_n_of_3(client, harbin, cyber_law):
+    response = client.get(URL)
+
+    assert "Step 1 of 3: What and where" in response.content.decode()
+    current = [li for li in parse(response).iter("li") if li.get("aria-current") == "step"]
+    assert ["".join(li.itertext()).strip() for li in current] == ["What and where"]
+
+    response = client.post(URL, what_data(cyber_law, harbin))
+
+    assert "Step 2 of 3: Details" in response.content.decode()
+
+
+# --- Validation, one clear message per field ---------------------------------------------
+
+
+def test_an_empty_first_step_names_each_missing_field(client):
+    client.get(URL)
+
+    response = client.post(URL, {"lead_new-current_step": "what"})
+
+    assert step_of(response) == "what"
+    content = response.content.decode()
+    assert "Choose a practice area." in content
+    assert "Choose a city." in content
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("details-description", "Too short.", "Please write at least 20 characters"),
+        ("details-description", "   " + "x" * 5 + "   ", "Please write at least 20 characters"),
+        ("details-description", "x" * 10_000, "Please keep it to 5000 characters at most"),
+        ("details-description", "A NUL \x00 byte in an otherwise long description.", "control characters"),
+        ("details-description", "An escape \x1b[31m sequence in a long description.", "control characters"),
+        ("details-urgency", "", "Tell us how urgent it is."),
+        ("details-urgency", "yesterday", "Choose one of the options for urgency."),
+        ("details-budget", "", "Choose a budget"),
+        ("details-client_type", "", "Tell us whether you ask for yourself or for a business."),
+        ("details-preferred_language", "999999", "We don&#x27;t know that language"),
+    ],
+)
+def test_each_invalid_detail_gets_its_message_and_the_typed_text_is_kept(
+    client, harbin, cyber_law, field, value, message
+):
+    typed = "My landlord keeps my deposit; the contract says 30 days."
+    extra = {"details-description": typed, field: value} if field != "details-description" else {field: value}
+
+    response = walk(client, cyber_law, harbin, details=extra)
+
+    assert response.status_code == 200
+    assert step_of(response) == "details"
+    assert message in response.content.decode()
+    if field != "details-description":
+        assert textarea_text(response, "details-description") == typed
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("contact-name", "", "Tell us your name"),
+        ("contact-name", "N" * 121, "Please shorten your name to 120 characters"),
+        ("contact-name", "Wang\x07Fang", "control characters"),
+        ("contact-email", "not-an-email", "Enter a valid email address"),
+        ("contact-email", "wang@example.com\r\nBcc: victim@example.com", "Enter a valid email address"),
+        ("contact-phone", "12345", "Enter a valid phone number, e.g. +86 138 1234 5678"),
+        ("contact-phone", "call me maybe", "Enter a valid phone number, e.g. +86 138 1234 5678"),
+        ("contact-consent_process", "", "We can only look at your request with this consent"),
+        ("contact-consent_share", "", "We can only pass your request to law firms with this consent"),
+        ("contact-is_adult", "", "You must be 18 or older"),
+    ],
+)
+def test_each_invalid_contact_field_gets_its_message_and_nothing_is_stored(
+    client, harbin, cyber_law, field, value, message
+):
+    response = walk(client, cyber_law, harbin, contact={field: value})
+
+    assert response.status_code == 200
+    assert step_of(response) == "contact"
+    assert message in response.content.decode()
+    if field != "contact-name":
+        assert input_value(response, "contact-name") == "Wang Fang"
+    assert not Lead.objects.exists()
+
+
+def test_the_consent_labels_are_the_texts_whose_digest_is_stored(client, harbin, cyber_law, settings):
+    """lead_submit stores the digest of consent_texts(); the form must show exactly those texts."""
+    settings.LEAD_FANOUT = 2
+    client.get(URL)
+    client.post(URL, what_data(cyber_law, harbin))
+
+    response = client.post(URL, details_data())
+
+    assert step_of(response) == "contact"
+    texts = consent.consent_texts(fanout=2)
+    labels = {
+        label.get("for"): "".join(label.itertext()).strip()
+        for label in parse(response).iter("label")
+        if label.get("for")
+    }
+    assert labels["id_contact-consent_process"] == texts["process"]
+    assert labels["id_contact-consent_share"] == texts["share"]
+    assert "at most 2 law firms" in labels["id_contact-consent_share"]
+
+
+# --- Going back ---------------------------------------------------------------------------
+
+
+def test_back_does_not_validate_and_keeps_what_was_typed(client, harbin, cyber_law):
+    client.get(URL)
+    client.post(URL, what_data(cyber_law, harbin))
+    half_typed = "Half a sentence"  # too short to be valid yet
+
+    back = client.post(
+        URL, details_data(**{"details-description": half_typed, "details-urgency": "", "wizard_goto_step": "what"})
+    )
+
+    assert step_of(back) == "what"
+    assert "Please write at least" not in back.content.decode()
+    assert selected_value(back, "what-city") == str(harbin.pk)
+    assert selected_value(back, "what-practice_area") == str(cyber_law.pk)
+
+    forward = client.post(URL, what_data(cyber_law, harbin))
+
+    assert step_of(forward) == "details"
+    assert textarea_text(forward, "details-description") == half_typed
+    assert "Please write at least" not in forward.content.decode()  # not submitted yet: no errors
+
+
+def test_back_from_the_last_step_keeps_both_steps(client, harbin, cyber_law):
+    client.get(URL)
+    client.post(URL, what_data(cyber_law, harbin))
+    client.post(URL, details_data())
+
+    back = client.post(URL, contact_data(**{"contact-email": "half@", "wizard_goto_step": "details"}))
+
+    assert step_of(back) == "details"
+    assert textarea_text(back, "details-description") == DESCRIPTION
+
+    forward = client.post(URL, details_data())
+
+    assert step_of(forward) == "contact"
+    assert input_value(forward, "contact-name") == "Wang Fang"
+    assert input_value(forward, "contact-email") == "half@"
+    # Consent ticks are never remembered: the client gives them on the final submission.
+    assert "checked" not in forward.content.decode()
+
+
+# --- A complete submission ---------------------------------------------------------------
+
+
+def test_a_completed_form_creates_one_request_with_its_two_consents(client, harbin, cyber_law):
+    language = LanguageFactory(code="zh")
+
+    response = walk(
+        client,
+        cyber_law,
+        harbin,
+        details={"details-preferred_language": language.pk, "details-urgency": "urgent"},
+        contact={"contact-phone": "１３８ １２３４ ５６７８"},  # fullwidth digits
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:lead_submitted")
+    lead = Lead.objects.get()
+    assert (lead.practice_area, lead.city, lead.preferred_language) == (cyber_law, harbin, language)
+    assert (lead.description, lead.urgency, lead.budget, lead.client_type) == (
+        DESCRIPTION,
+        "urgent",
+        "unsure",
+        "business",
+    )
+    assert (lead.name, lead.email, lead.phone) == ("Wang Fang", "wang.fang@example.com", "+8613812345678")
+    assert lead.status == Lead.Status.NEW
+    assert lead.ip_hash and lead.ip_hash != "127.0.0.1"
+    consents = {c.purpose: c for c in lead.consents.all()}
+    assert set(consents) == {"process", "share"}
+    texts = consent.consent_texts(fanout=3)
+    for purpose, row in consents.items():
+        assert row.policy_version == consent.POLICY_VERSION
+        assert re.fullmatch(r"[0-9a-f]{64}", row.text_digest)
+        assert row.text_digest == consent.digest(texts[purpose])
+        assert row.given_at is not None
+
+
+def test_the_success_page_asks_to_check_email_and_reveals_no_token(client, harbin, cyber_law, assert_valid_html):
+    response = walk(client, cyber_law, harbin)
+    page = client.get(response["Location"])
+
+    assert_valid_html(page.content)
+
+    lead = Lead.objects.get()
+    assert page.status_code == 200
+    assert "Check your email" in page.content.decode()
+    assert lead.token not in page.content.decode()
+    assert lead.token not in response["Location"]
+
+
+def test_the_form_pages_are_not_cached_and_hide_post_data_from_error_reports(client, harbin, cyber_law):
+    response = client.get(URL)
+    assert "no-store" in response["Cache-Control"]
+
+    response = client.post(URL, what_data(cyber_law, harbin))
+    assert response.wsgi_request.sensitive_post_parameters == "__ALL__"
+
+
+def test_no_box_is_ticked_and_every_step_is_valid_html(client, harbin, cyber_law, assert_valid_html):
+    pages = [client.get(URL), client.post(URL, what_data(cyber_law, harbin)), client.post(URL, details_data())]
+
+    assert [step_of(page) for page in pages] == ["what", "details", "contact"]
+    for page in pages:
+        assert "checked" not in page.content.decode()
+        assert_valid_html(page.content)
+    content = pages[2].content.decode()
+    assert consent.POLICY_VERSION in content
+    assert reverse("privacy") in content
+    assert "goes to at most 3 law firms" in content
+    honeypot = next(el for el in parse(pages[2]).iter("input") if el.get("name") == "contact-website")
+    assert honeypot.get("tabindex") == "-1" and honeypot.get("autocomplete") == "off"
+    assert 'class="visually-hidden" aria-hidden="true"' in content
+
+
+def test_every_field_has_a_label(client, harbin, cyber_law):
+    pages = [client.get(URL), client.post(URL, what_data(cyber_law, harbin)), client.post(URL, details_data())]
+    for page in pages:
+        tree = parse(page)
+        labelled = {label.get("for") for label in tree.iter("label")}
+        for element in [*tree.iter("input"), *tree.iter("select"), *tree.iter("textarea")]:
+            if element.get("type") in {"hidden", "submit"}:
+                continue
+            assert element.get("id") in labelled, element.get("name")
+
+
+def test_an_error_page_is_valid_html_and_points_at_the_fields(client, harbin, cyber_law, assert_valid_html):
+    response = walk(client, cyber_law, harbin, contact={"contact-email": "nope", "contact-consent_share": ""})
+
+    assert_valid_html(response.content)
+    email = next(el for el in parse(response).iter("input") if el.get("name") == "contact-email")
+    assert email.get("aria-invalid") == "true"
+    assert email.get("aria-describedby").endswith("id_contact-email_error")
+    assert 'href="#id_contact-email"' in response.content.decode()
+
+
+# --- Anti-abuse ---------------------------------------------------------------------------
+
+
+def test_a_filled_honeypot_looks_like_success_but_stores_nothing(client, harbin, cyber_law):
+    response = walk(client, cyber_law, harbin, contact={"contact-website": "https://spam.example"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:lead_submitted")
+    assert not Lead.objects.exists()
+    assert not Consent.objects.exists()
+
+
+def test_a_form_filled_too_fast_looks_like_success_but_stores_nothing(client, harbin, cyber_law, settings):
+    settings.LEAD_MIN_FILL_SECONDS = 3600
+
+    response = walk(client, cyber_law, harbin)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:lead_submitted")
+    assert not Lead.objects.exists()
+
+
+def test_posting_without_ever_seeing_the_form_stores_nothing(client, harbin, cyber_law):
+    client.post(URL, what_data(cyber_law, harbin))
+    client.post(URL, details_data())
+    response = client.post(URL, contact_data())
+
+    assert not Lead.objects.exists()
+    assert response.status_code in {200, 302}
+
+
+def test_too_many_submissions_from_one_address_get_429_and_keep_the_typed_data(client, harbin, cyber_law, settings):
+    settings.LEAD_RATE_LIMIT = "1/10m"
+    assert walk(client, cyber_law, harbin).status_code == 302
+    assert Lead.objects.count() == 1
+
+    other = {"details-description": "A different problem: my employer has not paid me for two months."}
+    response = walk(client, cyber_law, harbin, details=other, contact={"contact-name": "Li Lei"})
+
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "You have sent several requests in a short time" in content
+    assert "what you typed is kept" in content
+    assert input_value(response, "contact-name") == "Li Lei"
+    assert Lead.objects.count() == 1
+
+    # Later (here: a new limit) the same final POST goes through: the earlier steps were kept.
+    settings.LEAD_RATE_LIMIT = "1000/m"
+    response = client.post(URL, contact_data(**{"contact-name": "Li Lei"}))
+
+    assert response.status_code == 302
+    assert Lead.objects.filter(name="Li Lei", description=other["details-description"]).count() == 1
+
+
+def test_the_same_email_and_description_within_a_day_is_one_request(client, harbin, cyber_law):
+    first = walk(client, cyber_law, harbin)
+    second = walk(client, cyber_law, harbin, details={"details-description": "  " + DESCRIPTION.upper() + "  "})
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Lead.objects.count() == 1
+    assert Consent.objects.count() == 2
+
+
+# --- Fuzzing: strange but possible input never breaks anything --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script> and <img src=x onerror=alert(2)> in my contract dispute",
+        "我的公司数据泄露了，需要律师帮助处理个人信息保护问题。",
+        "Emoji 👩‍⚖️🔐 and RTL \u202eevil\u202c text with zero\u200bwidth spaces, fine?",
+        "مرحبا، أحتاج إلى محامٍ في قضية حماية البيانات الشخصية",
+        "Line one\nLine two\r\n\tIndented line three, all kept as typed.",
+    ],
+)
+def test_unusual_text_is_stored_as_typed_and_shown_escaped(client, harbin, cyber_law, text):
+    name = text.splitlines()[0][:40]
+    response = walk(client, cyber_law, harbin, details={"details-description": text}, contact={"contact-name": name})
+
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert lead.name == name
+    assert lead.description == text
+    status = client.get(lead.get_absolute_url())
+    content = status.content.decode()
+    assert "<script>alert(1)" not in content
+    assert "<img src=x" not in content
+    if "<script>" in text:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    else:
+        assert text in content
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"lead_new-current_step": "bogus", "what-city": "1"},
+        {"lead_new-current_step": "", "what-city": "1"},
+        {"lead_new-current_step": "../../admin"},
+        {"what-city": "1"},  # no management form at all
+        {"lead_new-current_step": "what", "what-city": "999999", "what-practice_area": "abc"},
+        {"lead_new-current_step": "what", "what-city": "1' OR '1'='1", "what-practice_area": ["1", "2"]},
+        {"lead_new-current_step": "contact", "wizard_goto_step": "nowhere"},
+    ],
+)
+def test_tampered_or_nonsense_posts_never_fail_and_store_nothing(client, harbin, cyber_law, data):
+    client.get(URL)
+
+    response = client.post(URL, data)
+
+    assert response.status_code in {200, 400}
+    assert not Lead.objects.exists()
+
+
+def test_jumping_straight_to_the_last_step_stores_nothing(client, harbin, cyber_law):
+    client.get(URL)
+
+    response = client.post(URL, contact_data())
+
+    assert response.status_code == 200
+    assert step_of(response) == "what"  # the missing steps are asked for
+    assert not Lead.objects.exists()
+
+
+def test_extra_fields_are_never_persisted(client, harbin, cyber_law):
+    extra = {
+        "status": "matched",
+        "from_empty_state": "0",
+        "contact-status": "matched",
+        "details-from_empty_state": "0",
+        "token": "mine",
+        "erased_at": "2020-01-01",
+        "consent_marketing": "on",
+    }
+    FirmFactory(cities=[harbin], practice_areas=[cyber_law])  # from_empty_state should be False
+    client.get(URL)
+    client.post(URL, {**what_data(cyber_law, harbin), **extra})
+    client.post(URL, {**details_data(), **extra})
+    response = client.post(URL, {**contact_data(), **extra, "from_empty_state": "1"})
+
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert lead.status == Lead.Status.NEW
+    assert lead.from_empty_state is False
+    assert lead.token != "mine"
+    assert lead.erased_at is None
+
+
+def test_a_request_from_a_place_no_firm_serves_counts_as_unmet_demand(client, harbin, cyber_law, employment_law):
+    FirmFactory(cities=[harbin], practice_areas=[employment_law])  # serves another area only
+    FirmFactory(cities=[harbin], practice_areas=[cyber_law], is_listed=False)  # not listed
+
+    walk(client, cyber_law, harbin)
+
+    assert Lead.objects.get().from_empty_state is True
+
+
+def test_a_request_where_a_listed_firm_serves_is_not_unmet_demand(client, harbin, cyber_law):
+    FirmFactory(cities=[harbin], practice_areas=[cyber_law])
+
+    walk(client, cyber_law, harbin)
+
+    assert Lead.objects.get().from_empty_state is False
+
+
+def test_a_submission_with_missing_earlier_steps_never_writes_half_a_request(client, harbin, cyber_law):
+    client.get(URL)
+    client.post(URL, what_data(cyber_law, harbin))
+    # The client never sends the details step, then posts the last one.
+    response = client.post(URL, contact_data())
+
+    assert response.status_code == 200
+    assert step_of(response) == "details"
+    assert not Lead.objects.exists()
+    assert not Consent.objects.exists()
+
+
+def test_a_request_still_goes_through_when_the_rate_limit_cache_is_down(client, harbin, cyber_law, monkeypatch):
+    from django_ratelimit import core
+
+    def cache_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(core, "get_usage", cache_down)
+
+    response = walk(client, cyber_law, harbin)
+
+    assert response.status_code == 302
+    assert Lead.objects.count() == 1
