@@ -36,7 +36,8 @@ def with_card_data(firms: QuerySet, *, city: City | None = None) -> QuerySet:
     offices = Office.objects.select_related("city")
     if city is not None:
         offices = offices.filter(city=city)
-    return firms.prefetch_related(
+    # The long texts stay in the database: cards show none of them.
+    return firms.defer("description_md", "description_html", "search_text", "search_vector").prefetch_related(
         "languages",
         Prefetch("practice_areas", queryset=PracticeArea.objects.order_by("name")),
         Prefetch("offices", queryset=offices, to_attr="card_offices"),
@@ -104,11 +105,24 @@ def firm_search(*, query: str) -> QuerySet:
 
 
 def lawyer_search(*, query: str) -> QuerySet:
-    """Lawyers of listed firms whose name, role or bar admission matches every word."""
+    """Lawyers of listed firms whose name, role or bar admission matches every word, as a
+    word or the start of one."""
     terms = query_terms(query)
     if not terms:
         return Lawyer.objects.none()
-    condition = Q()
-    for term in terms:
-        condition &= Q(search_text__contains=term)
-    return Lawyer.objects.filter(condition, firm__is_listed=True).select_related("firm").order_by("name")
+    lawyers = Lawyer.objects.filter(firm__is_listed=True)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        # Served by the GIN index of migration 0005. Terms are \w+ only, so they cannot
+        # carry tsquery operators.
+        prefixes = " & ".join(f"{term}:*" for term in terms)
+        lawyers = lawyers.annotate(document=SearchVector("search_text", config="simple")).filter(
+            document=SearchQuery(prefixes, config="simple", search_type="raw")
+        )
+    else:
+        condition = Q()
+        for term in terms:
+            condition &= Q(search_text__contains=f" {term}")
+        lawyers = lawyers.filter(condition)
+    return lawyers.select_related("firm").order_by("name")

@@ -12,14 +12,18 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import City, Firm
-from directory.selectors import firms_serving
+from directory.models import Firm, Office
+from directory.selectors import practice_area_ids
+
+from .models import Match
 
 CAPACITY_WINDOW = timedelta(days=7)
+# Rows the database returns beyond those needed, so the fair tie-break has equals to choose from.
+TIE_MARGIN = 50
 
 
 @dataclass(frozen=True)
@@ -33,55 +37,95 @@ def _tiebreak(lead_id: int, firm_id: int) -> str:
     return hashlib.sha256(f"{lead_id}:{firm_id}".encode()).hexdigest()
 
 
+def _candidate_sql(*, n_areas: int, n_excluded: int, with_language: bool, city_only: bool) -> str:
+    """One query for every rule, because matching runs on each request: the scope (0 city,
+    1 region, 2 country) of a firm's nearest office, the language, the rank and this week's
+    count. Plain SQL that SQLite and PostgreSQL both run; the ORM spelled it as several
+    queries with correlated subqueries that cost more to build than to run."""
+    firm, office, city = Firm._meta.db_table, Office._meta.db_table, "directory_city"
+    areas = Firm.practice_areas.through._meta.db_table
+    languages = Firm.languages.through._meta.db_table
+    match = Match._meta.db_table
+    recent = f"(SELECT COUNT(*) FROM {match} m WHERE m.firm_id = t.id AND m.created_at >= %(since)s)"
+    speaks = (
+        f"CASE WHEN EXISTS (SELECT 1 FROM {languages} fl WHERE fl.firm_id = f.id AND fl.language_id = %(language)s)"
+        " THEN 1 ELSE 0 END"
+        if with_language
+        else "0"
+    )
+    area_params = ", ".join(f"%(area{i})s" for i in range(n_areas))
+    excluded = (
+        "AND f.id NOT IN (" + ", ".join(f"%(excluded{i})s" for i in range(n_excluded)) + ")" if n_excluded else ""
+    )
+    # The inner query ranks without the weekly count and cuts to a few dozen rows; only those
+    # rows pay for counting this week's requests.
+    return f"""
+        SELECT t.*, {recent} AS recent_matches
+        FROM (
+            SELECT f.id, f.name, f.ranking_score, f.lead_capacity_per_week, s.scope, {speaks} AS speaks
+            FROM (
+                SELECT o.firm_id,
+                       MIN(CASE WHEN o.city_id = %(city)s THEN 0 WHEN c.region_id = %(region)s THEN 1 ELSE 2 END)
+                           AS scope
+                FROM {office} o JOIN {city} c ON c.id = o.city_id
+                WHERE {"o.city_id = %(city)s" if city_only else "c.country_id = %(country)s"}
+                  AND o.firm_id IN (SELECT a.firm_id FROM {areas} a WHERE a.practicearea_id IN ({area_params}))
+                GROUP BY o.firm_id
+            ) s
+            JOIN {firm} f ON f.id = s.firm_id
+            WHERE f.is_listed AND f.is_accepting_leads {excluded}
+            ORDER BY s.scope, speaks DESC, ROUND(CAST(f.ranking_score AS NUMERIC), 2) DESC, f.id
+            LIMIT %(limit)s
+        ) t
+        WHERE {recent} < t.lead_capacity_per_week
+    """
+
+
 def find_candidates(*, lead, needed: int, exclude_firm_ids=()) -> list[Candidate]:
     if needed <= 0:
         return []
     city = lead.city
-    scopes = [
-        (City.objects.filter(pk=city.pk), _("office in %(place)s") % {"place": city.name}),
-        (
-            City.objects.filter(region_id=city.region_id).exclude(pk=city.pk),
-            _("office elsewhere in %(place)s") % {"place": city.region.name},
-        ),
-        (
-            City.objects.filter(country_id=city.country_id).exclude(region_id=city.region_id),
-            _("office elsewhere in %(place)s") % {"place": city.country.name},
-        ),
-    ]
-    since = timezone.now() - CAPACITY_WINDOW
-    chosen: list[Candidate] = []
-    taken = set(exclude_firm_ids)
-    for cities, where in scopes:
-        firms = (
-            firms_serving(practice_area=lead.practice_area, cities=cities)
-            .filter(is_accepting_leads=True)
-            .exclude(pk__in=taken)
-            .annotate(recent_matches=Count("matches", filter=Q(matches__created_at__gte=since)))
-            .filter(recent_matches__lt=F("lead_capacity_per_week"))
-        )
-        if lead.preferred_language_id:
-            speaks = Firm.languages.through.objects.filter(
-                firm_id=OuterRef("pk"), language_id=lead.preferred_language_id
-            )
-            firms = firms.annotate(speaks=Exists(speaks))
-        rows = list(firms)
-        rows.sort(
-            key=lambda f: (
-                not getattr(f, "speaks", False),
-                -round(f.ranking_score, 2),
-                f.recent_matches,
-                _tiebreak(lead.pk, f.pk),
-            )
-        )
-        for firm in rows[: needed - len(chosen)]:
-            parts = [where]
-            if getattr(firm, "speaks", False):
-                parts.append(_("speaks %(language)s") % {"language": lead.preferred_language.name})
-            parts.append(_("rank %(score).2f") % {"score": firm.ranking_score})
-            parts.append(_("%(count)d requests this week") % {"count": firm.recent_matches})
-            score = firm.ranking_score + (0.1 if getattr(firm, "speaks", False) else 0)
-            chosen.append(Candidate(firm=firm, score=round(score, 4), reason=" · ".join(parts)))
-            taken.add(firm.pk)
-        if len(chosen) >= needed:
-            break
+    areas = practice_area_ids(lead.practice_area)
+    excluded = list(exclude_firm_ids)
+    params = {
+        "city": city.pk,
+        "region": city.region_id,
+        "country": city.country_id,
+        # Raw SQL skips field conversion: adapt the datetime as the backend stores it.
+        "since": connection.ops.adapt_datetimefield_value(timezone.now() - CAPACITY_WINDOW),
+        "language": lead.preferred_language_id,
+        "limit": needed + TIE_MARGIN,
+        **{f"area{i}": pk for i, pk in enumerate(areas)},
+        **{f"excluded{i}": pk for i, pk in enumerate(excluded)},
+    }
+    shape = {
+        "n_areas": len(areas),
+        "n_excluded": len(excluded),
+        "with_language": lead.preferred_language_id is not None,
+    }
+    # Most requests are served by firms in their own city: ask for those first (a handful
+    # of offices), and widen to the region and country only when they are too few.
+    rows = list(Firm.objects.raw(_candidate_sql(**shape, city_only=True), params))
+    if len(rows) < needed:
+        sql = _candidate_sql(**shape, city_only=False)
+        rows = list(Firm.objects.raw(sql, params))
+        if len(rows) < needed:
+            # Firms at capacity were cut after the limit: look at everyone before giving up.
+            rows = list(Firm.objects.raw(sql, {**params, "limit": 100_000}))
+    rows.sort(
+        key=lambda f: (f.scope, -f.speaks, -round(f.ranking_score, 2), f.recent_matches, _tiebreak(lead.pk, f.pk))
+    )
+    places = {0: city.name, 1: city.region.name, 2: city.country.name}
+    chosen = []
+    for firm in rows[:needed]:
+        if firm.scope == 0:
+            parts = [_("office in %(place)s") % {"place": places[0]}]
+        else:
+            parts = [_("office elsewhere in %(place)s") % {"place": places[firm.scope]}]
+        if firm.speaks:
+            parts.append(_("speaks %(language)s") % {"language": lead.preferred_language.name})
+        parts.append(_("rank %(score).2f") % {"score": firm.ranking_score})
+        parts.append(_("%(count)d requests this week") % {"count": firm.recent_matches})
+        score = firm.ranking_score + (0.1 if firm.speaks else 0)
+        chosen.append(Candidate(firm=firm, score=round(score, 4), reason=" · ".join(parts)))
     return chosen

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -210,10 +210,6 @@ def lead_confirm(*, lead: Lead) -> bool:
     return bool(updated)
 
 
-def has_share_consent(lead: Lead) -> bool:
-    return lead.consents.filter(purpose=Consent.Purpose.SHARE).exists()
-
-
 @transaction.atomic
 def lead_match(*, lead_id: int) -> list[Match]:
     """Give the request to up to K firms in total (slots 1..K, re-routing included).
@@ -226,33 +222,33 @@ def lead_match(*, lead_id: int) -> list[Match]:
         # the outer join to preferred_language.
         Lead.objects.select_for_update(of=("self",))
         .select_related("city__region", "city__country", "practice_area", "preferred_language")
+        .annotate(may_share=Exists(Consent.objects.filter(lead=OuterRef("pk"), purpose=Consent.Purpose.SHARE)))
         .get(pk=lead_id)
     )
     if lead.status not in (Lead.Status.CONFIRMED, Lead.Status.UNMATCHED, Lead.Status.MATCHED) or lead.is_erased:
         return []
-    if not has_share_consent(lead):
+    if not lead.may_share:
         return []  # never shared without the separate consent (PIPL Art. 23)
-    existing = list(lead.matches.values_list("slot", "firm_id"))
-    used_slots = {slot for slot, _firm in existing}
+    existing = list(lead.matches.values_list("slot", "firm_id", "round"))
+    used_slots = {slot for slot, _firm, _round in existing}
     free_slots = [slot for slot in range(1, settings.LEAD_FANOUT + 1) if slot not in used_slots]
     if not free_slots:
         return []
-    round_number = 1 + max(lead.matches.values_list("round", flat=True), default=0)
+    round_number = 1 + max((round_ for _slot, _firm, round_ in existing), default=0)
     candidates = find_candidates(
-        lead=lead, needed=len(free_slots), exclude_firm_ids=[firm for _slot, firm in existing]
+        lead=lead, needed=len(free_slots), exclude_firm_ids=[firm for _slot, firm, _round in existing]
     )
-    created = []
-    for slot, candidate in zip(free_slots, candidates, strict=False):
-        created.append(
-            Match.objects.create(
-                lead=lead,
-                firm=candidate.firm,
-                slot=slot,
-                round=round_number,
-                score=candidate.score,
-                reason=candidate.reason,
-            )
+    created = Match.objects.bulk_create(
+        Match(
+            lead=lead,
+            firm=candidate.firm,
+            slot=slot,
+            round=round_number,
+            score=candidate.score,
+            reason=candidate.reason,
         )
+        for slot, candidate in zip(free_slots, candidates, strict=False)
+    )
     now = timezone.now()
     if created:
         Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.MATCHED, matched_at=now)
