@@ -235,3 +235,13 @@ def test_contact_details_typed_into_the_description_are_hidden_from_the_firm(har
     body = mail.outbox[0].body
     assert "1234 5678" not in body and "me@mail.example" not in body and "mysite" not in body
     assert "[number hidden]" in body and "[email hidden]" in body and "[link hidden]" in body
+
+
+def test_the_portal_link_in_the_firms_email_leads_to_a_page(client, match):
+    services.match_deliver(match_id=match.pk)
+
+    link = next(word for word in mail.outbox[0].body.split() if "/portal/" in word)
+    response = client.get(link.replace("http://127.0.0.1:8000", ""))
+
+    assert response.status_code == 200
+    assert "Firm portal" in response.content.decode()
