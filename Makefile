@@ -1,4 +1,4 @@
-.PHONY: run test setup worker lock lint format
+.PHONY: run test setup worker lock lint format bench
 
 run:
 	scripts/dev run
@@ -10,6 +10,8 @@ worker:
 	scripts/dev worker
 lock:
 	scripts/dev lock
+bench:
+	scripts/dev bench
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 format:

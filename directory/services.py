@@ -1,7 +1,9 @@
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum, Value
 from django.utils import timezone
@@ -11,6 +13,10 @@ from .ranking import RankingInputs, completeness, ranking_score
 from .search import document
 
 BATCH_SIZE = 500
+# Public pages cached whole (guides.views.landing) are keyed by this number: bumping it
+# retires every cached page at once, so an edit shows on the next request.
+CONTENT_GENERATION_KEY = "lawzana:content-generation"
+
 DERIVED_FIELDS = [
     "rating_average",
     "review_count",
@@ -33,7 +39,37 @@ def firms_refresh(*, firm_ids: Iterable[int] | None = None) -> int:
     ids = list(firm_ids) if firm_ids is not None else list(Firm.objects.values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH_SIZE):
         _refresh_batch(ids[start : start + BATCH_SIZE])
+    # Why: every change a visitor sees on a firm (profile, reviews) ends in this call, so it
+    # is where cached public pages that list firms are retired.
+    content_generation_bump()
     return len(ids)
+
+
+def content_generation() -> int:
+    """The current generation of public content (see CONTENT_GENERATION_KEY)."""
+    generation = cache.get(CONTENT_GENERATION_KEY)
+    if generation is None:
+        # A new, random number (not 0): a lost key must not bring back old pages.
+        cache.add(CONTENT_GENERATION_KEY, secrets.randbits(62), timeout=None)
+        generation = cache.get(CONTENT_GENERATION_KEY, 0)
+    return generation
+
+
+def content_generation_bump() -> None:
+    """Retire every cached public page: now, and again once the caller's transaction commits.
+
+    The second bump matters: a request served between the first bump and the commit still
+    reads the old rows and may cache them under the new generation.
+    """
+    _bump_generation()
+    transaction.on_commit(_bump_generation)
+
+
+def _bump_generation() -> None:
+    try:
+        cache.incr(CONTENT_GENERATION_KEY)
+    except ValueError:  # no generation yet (or evicted): start a fresh one
+        cache.set(CONTENT_GENERATION_KEY, secrets.randbits(62), timeout=None)
 
 
 def _counts(model_field, ids):

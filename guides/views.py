@@ -1,5 +1,8 @@
 import hashlib
 import html
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_response_headers, patch_vary_headers
 from django.utils.html import strip_tags
+from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
@@ -19,6 +24,7 @@ from django.views.decorators.http import require_GET, require_safe
 from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
 from directory.selectors import firms_serving, with_card_data
+from directory.services import content_generation
 
 from .forms import FindLawyerForm
 from .models import Guide, landing_title, landing_url
@@ -235,19 +241,121 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
     )
 
 
+# How long a whole landing page stays cached for anonymous visitors. Edits retire it at
+# once (the content generation); this bounds what no save announces: a guide turning stale
+# with time, a verification lapsing, a renamed city.
+LANDING_CACHE_SECONDS = 300
+
+
+class _RecentPages:
+    """The landing pages this process served last: a small LRU in front of the shared cache.
+
+    An entry counts only for the generation it was rendered in and until it expires, exactly
+    like the shared copy, so it never shows a page the shared cache would not.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, generation):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry["generation"] != generation or entry["expires_at"] <= time.time():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_recent_pages = _RecentPages(size=100)  # at most a few MB per process
+
+
+def _landing_page_cacheable(request) -> bool:
+    """Only an anonymous visitor without a session or pending messages gets the shared copy."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    return not request.user.is_authenticated
+
+
 @require_safe
 def landing(request, country, city, practice_area):
     """A city x practice-area page: the guide if one is published, and the firms serving it.
-    It exists when either does."""
+    It exists when either does.
+
+    Anonymous visitors get a copy of the whole response cached per (language, path, query
+    string) and content generation, answered with 304 when their ETag or date still matches.
+    """
+    if not _landing_page_cacheable(request):
+        return _landing(request, country, city, practice_area)[0]
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"landing-page:{get_language()}:{digest}"
+    generation = content_generation()
+    # The shared cache holds each copy with the generation it was rendered in; this process
+    # keeps the last few it served, so a hit costs one small round trip (the generation).
+    entry = _recent_pages.get(key, generation)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None or entry["generation"] != generation or entry["expires_at"] <= time.time():
+            entry = None
+    if entry is None:
+        response, goes_live_at = _landing(request, country, city, practice_area)
+        if response.status_code != 200:
+            return response
+        timeout = LANDING_CACHE_SECONDS
+        if goes_live_at is not None:  # a scheduled guide goes live without a save
+            timeout = max(1, min(timeout, int((goes_live_at - timezone.now()).total_seconds()) + 1))
+        entry = {
+            "generation": generation,
+            "expires_at": time.time() + timeout,
+            "content": response.content,
+            "content_type": response["Content-Type"],
+            "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
+            "last_modified": int(timezone.now().timestamp()),
+        }
+        cache.set(key, entry, timeout)
+    _recent_pages.put(key, entry)
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    # Browsers revalidate every time (a cheap 304), so an edit shows on the next visit.
+    patch_response_headers(response, cache_timeout=0)
+    patch_vary_headers(response, ["Cookie"])  # signed-in visitors get their own page
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+    )
+
+
+def _landing(request, country, city, practice_area):
     city = get_object_or_404(City.objects.with_place(), country__slug=country, slug=city)
     area = get_object_or_404(PracticeArea.objects.select_related("parent"), slug=practice_area)
-    guide = _published_guides().filter(city=city, practice_area=area).first()
+    # A city, area and language have at most one guide (a unique constraint). Fetching it
+    # when only scheduled too tells the page cache when it goes live, at no extra query.
+    guide = (
+        Guide.objects.for_language(get_language())
+        .filter(status=Guide.Status.PUBLISHED, city=city, practice_area=area)
+        .first()
+    )
+    goes_live_at = None
+    if guide is not None and not guide.is_live:
+        goes_live_at = guide.published_at if guide.published_at and guide.published_at > timezone.now() else None
+        guide = None
     firms = firms_serving(practice_area=area, city=city)
     if guide is None and not firms.exists():
         raise Http404("No guide and no firm for this city and practice area.")
     if guide is not None:
         guide.city, guide.practice_area = city, area  # already loaded: no extra queries
-    return _render_landing(request, city=city, area=area, guide=guide, firms=firms)
+    return _render_landing(request, city=city, area=area, guide=guide, firms=firms), goes_live_at
 
 
 @require_safe

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from guides.sitemaps import SITEMAPS
 from guides.views import healthz, robots_txt
 from intake.views import privacy
+from lawzana.views import bench_control
 
 admin.site.site_header = _("Lawzana administration")
 admin.site.site_title = _("Lawzana admin")
@@ -15,6 +16,8 @@ admin.site.index_title = _("Guides, places and practice areas")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The benchmark's control page (bench/run.py): "hello world" through the middleware stack.
+    path("bench/hello", bench_control, name="bench_control"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

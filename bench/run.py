@@ -1,0 +1,688 @@
+"""One-command benchmark: `scripts/dev bench` (or `make bench`, or `.venv/bin/python bench/run.py`).
+
+Serves the site with gunicorn in production mode against a PostgreSQL database of its own
+(`lawzana_bench`, filled once with `manage.py seed_scale`), loads it with `wrk` over loopback
+and prints one table: name | measured | target | ok. Exits 0 only when every target is met;
+otherwise exits 1 and names the misses.
+
+Throughput is always a ratio to a control page measured in the same run, in alternation
+(control, page, control, page): "hello world" through the same middleware stack
+(lawzana.views.bench_control), so the machine's speed cancels out.
+
+Everything it starts (gunicorn, a Celery worker, an SMTP server) is stopped on the way out,
+failure or not. It uses its own Redis databases: 8 (web broker), 10 (worker broker) and
+11 (cache shared by the web and the worker), and flushes only those.
+
+Options: --duration SECONDS per wrk measurement (default 6), --port, --db NAME.
+"""
+
+import argparse
+import contextlib
+import email
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+VENV_BIN = ROOT / ".venv" / "bin"
+PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
+REDIS = "redis://127.0.0.1:6379"
+WEB_BROKER_DB, WORKER_BROKER_DB, CACHE_DB = 8, 10, 11
+BENCH_EMAIL_DOMAIN = "bench.lawzana.invalid"
+LEADS = 1000
+FANOUT = 3
+
+LUA = r"""
+local bust = false
+local prefix = ""
+local counter = 0
+function init(args)
+  bust = args[1] == "bust"
+  prefix = string.gsub(tostring({}), "[^%w]", "")
+end
+function request()
+  if bust then
+    counter = counter + 1
+    local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+    return wrk.format("GET", wrk.path .. sep .. "nocache=" .. prefix .. "-" .. counter)
+  end
+  return wrk.format("GET", wrk.path)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCHJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, ' ..
+    '"bad_status": %d, "socket_errors": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, name, measured, target, ok):
+        """ok: True, False, or None for a row that only informs."""
+        self.rows.append((name, measured, target, ok))
+
+    def render(self) -> str:
+        cells = [(n, m, t, "-" if ok is None else ("yes" if ok else "NO")) for n, m, t, ok in self.rows]
+        head = ("name", "measured", "target", "ok")
+        widths = [max(len(str(r[i])) for r in [head, *cells]) for i in range(4)]
+        line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
+        sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+        return "\n".join([line(head), sep, *(line(r) for r in cells)])
+
+    def misses(self):
+        return [n for n, _m, _t, ok in self.rows if ok is False]
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd, env=None, timeout=600, check=True):
+    result = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return result
+
+
+def psql(db, sql):
+    cmd = ["psql", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", db, "-Atc", sql]
+    return run(cmd, timeout=60).stdout.strip()
+
+
+def redis_flush(db):
+    import redis
+
+    redis.Redis.from_url(f"{REDIS}/{db}", socket_timeout=5).flushdb()
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("installing wrk (apt-get install -y wrk)")
+    run(["apt-get", "install", "-y", "wrk"], timeout=300)
+
+
+def ensure_database(db, env):
+    exists = psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{db}'")
+    if not exists:
+        log(f"createdb {db}")
+        run(["createdb", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], db], timeout=60)
+    run([PY, "manage.py", "migrate", "--noinput"], env=env, timeout=600)
+    firms = int(psql(db, "SELECT count(*) FROM directory_firm"))
+    if firms:
+        log(f"{db} already holds {firms} firms: seeding skipped")
+        return
+    log("seeding with manage.py seed_scale (about 1-2 minutes)")
+    run([PY, "manage.py", "seed_scale"], env=env, timeout=900)
+
+
+class Process:
+    """A child in its own process group, stopped with its children on exit."""
+
+    def __init__(self, name, cmd, env, log_path):
+        self.name = name
+        self.log = open(log_path, "wb")  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(
+            cmd, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+            except ProcessLookupError:
+                pass
+        self.log.close()
+
+
+def children(pid) -> list[int]:
+    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def rss_mb(pid) -> float:
+    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if row.startswith("VmRSS:"):
+            return int(row.split()[1]) / 1024
+    return 0.0
+
+
+def http_get(url, headers=None, timeout=10):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def wait_http(url, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if http_get(url, timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer 200 within {seconds} s")
+
+
+def wrk(url, lua, *, duration, connections=8, threads=2, bust=False):
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", lua, url]
+    if bust:
+        cmd += ["--", "bust"]
+    out = run(cmd, timeout=duration + 30).stdout
+    line = next(row for row in out.splitlines() if row.startswith("BENCHJSON "))
+    data = json.loads(line.removeprefix("BENCHJSON "))
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+# --- the in-process Django side (query counts, matching, delivery) ---------------------------
+
+
+def django_setup(env):
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "lawzana.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def pick_urls():
+    from directory.models import Firm
+    from directory.selectors import firms_serving
+    from guides.models import Guide
+
+    guides = Guide.objects.published().for_language("en").with_place().order_by("pk")[:200]
+    best = None
+    for guide in guides:
+        n = firms_serving(practice_area=guide.practice_area, city=guide.city).count()
+        if best is None or n > best[1]:
+            best = (guide, n)
+        if n >= 20:
+            break
+    guide = best[0]
+    landing = guide.get_absolute_url()
+    firm = Firm.objects.order_by("-review_count", "pk").first()
+    word = firm.name.split()[0]
+    return {
+        "guide": guide,
+        "landing": landing,
+        "filtered": f"{landing}?min_rating=4&sort=rating",
+        "firm": firm.get_absolute_url(),
+        "search": f"/search/?q={word.lower()}",
+        "form": f"/requests/new/?city={guide.city_id}&practice_area={guide.practice_area_id}",
+    }
+
+
+def count_queries(path, *, bust=False):
+    """Queries one anonymous GET runs (after a warm-up GET, so a cache hit where there is one)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get(path)
+    client.cookies.clear()
+    if bust:
+        path = f"{path}{'&' if '?' in path else '?'}nocache={secrets.token_hex(8)}"
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(path).status_code
+    return len(queries), status
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def make_leads(n):
+    from django.utils import timezone
+
+    from directory.models import Language
+    from guides.models import Guide
+    from intake import consent as consent_texts
+    from intake.models import Consent, Lead
+
+    rng = random.Random(6)
+    pairs = list(Guide.objects.published().values_list("city_id", "practice_area_id").order_by("pk")[:2000])
+    languages = [None, *Language.objects.values_list("pk", flat=True)]
+    now = timezone.now()
+    leads = Lead.objects.bulk_create(
+        Lead(
+            practice_area_id=area,
+            city_id=city,
+            description=f"Benchmark request {ref(i)}: a dispute with a supplier about late deliveries.",
+            urgency=Lead.Urgency.choices[0][0],
+            budget=Lead.Budget.choices[0][0],
+            preferred_language_id=rng.choice(languages),
+            client_type=Lead.ClientType.choices[0][0],
+            name="Bench Client",
+            email=f"client-{i}@{BENCH_EMAIL_DOMAIN}",
+            dedupe_key=secrets.token_hex(32),
+            status=Lead.Status.CONFIRMED,
+            confirmed_at=now,
+        )
+        for i, (city, area) in enumerate(rng.choice(pairs) for _ in range(n))
+    )
+    texts = consent_texts.consent_texts(fanout=FANOUT)
+    Consent.objects.bulk_create(
+        Consent(
+            lead=lead,
+            purpose=purpose,
+            policy_version=consent_texts.POLICY_VERSION,
+            text_digest=consent_texts.digest(texts[purpose]),
+            locale="en",
+        )
+        for lead in leads
+        for purpose in (consent_texts.PROCESS, consent_texts.SHARE)
+    )
+    return [lead.pk for lead in leads]
+
+
+def ref(i: int) -> str:
+    """A lead's reference as letters only (digits could be hidden as a phone number)."""
+    letters = ""
+    for _ in range(4):
+        i, r = divmod(i, 26)
+        letters += string.ascii_lowercase[r]
+    return f"benchref{letters}"
+
+
+def delete_bench_leads():
+    from intake.models import Lead
+
+    Lead.objects.filter(email__endswith=f"@{BENCH_EMAIL_DOMAIN}").delete()
+
+
+def time_matching(lead_ids):
+    from django.db import transaction
+
+    from intake.matching import find_candidates
+    from intake.models import Lead
+    from intake.services import lead_match
+
+    leads = Lead.objects.select_related("city__region", "city__country", "practice_area", "preferred_language")
+    find_ms, match_ms, candidates = [], [], {}
+    for lead in leads.filter(pk__in=lead_ids):
+        start = time.perf_counter()
+        candidates[lead.pk] = find_candidates(lead=lead, needed=FANOUT)
+        find_ms.append((time.perf_counter() - start) * 1000)
+    for lead_id in lead_ids:
+        with transaction.atomic():
+            start = time.perf_counter()
+            lead_match(lead_id=lead_id)
+            match_ms.append((time.perf_counter() - start) * 1000)
+            transaction.set_rollback(True)  # nothing written, nothing enqueued
+    return find_ms, match_ms, candidates
+
+
+class Mailbox:
+    """An in-process SMTP server counting messages per (lead reference, recipients)."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.counts = Counter()
+        self.lock = threading.Lock()
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        message = email.message_from_bytes(envelope.content)
+        text = ""
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                text += part.get_payload(decode=True).decode("utf-8", "replace")
+        found = [word for word in text.replace(":", " ").split() if word.startswith("benchref")]
+        key = (found[0] if found else "?", tuple(sorted(envelope.rcpt_tos)))
+        with self.lock:
+            self.counts[key] += 1
+        return "250 OK"
+
+    def snapshot(self):
+        with self.lock:
+            return Counter(self.counts)
+
+
+def deliver(candidates, mailbox, limit_seconds=90):
+    """Write the matches found (as intake.services.lead_match would), enqueue one
+    intake.tasks.match_deliver per match on the worker's broker, and wait for the mail."""
+    from django.utils import timezone
+
+    from intake.models import Lead, Match
+    from intake.tasks import match_deliver
+
+    matches = Match.objects.bulk_create(
+        Match(lead_id=lead_id, firm=c.firm, slot=slot, round=1, score=c.score, reason=c.reason)
+        for lead_id, found in candidates.items()
+        for slot, c in enumerate(found, start=1)
+    )
+    Lead.objects.filter(pk__in=list(candidates)).update(status=Lead.Status.MATCHED, matched_at=timezone.now())
+    expected = len(matches)
+    start = time.monotonic()
+    for match in matches:
+        match_deliver.delay(match.pk)
+    log(f"{expected} match deliveries enqueued in {time.monotonic() - start:.1f} s")
+    elapsed = None
+    while time.monotonic() - start < limit_seconds:
+        if sum(1 for count in mailbox.snapshot().values() if count >= 1) >= expected:
+            elapsed = time.monotonic() - start
+            break
+        time.sleep(0.2)
+    time.sleep(2)  # let a duplicate, if any, arrive
+    counts = mailbox.snapshot()
+    delivered_rows = Match.objects.filter(pk__in=[m.pk for m in matches], status=Match.Status.DELIVERED).count()
+    return expected, elapsed, counts, delivered_rows
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=6, help="seconds per wrk measurement")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn port (default: a free one)")
+    parser.add_argument("--db", default="lawzana_bench")
+    args = parser.parse_args()
+    table = Table()
+    processes = []
+    mailbox = None
+    tmp = Path(tempfile.mkdtemp(prefix="lawzana-bench-"))
+    database_url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{args.db}"
+    port = args.port or free_port()
+    base = f"http://127.0.0.1:{port}"
+    mail_port_holder = {}
+    production = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DEBUG": "false",
+        "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60)),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP over loopback
+        "SECURE_HSTS_SECONDS": "0",
+        "SITE_URL": base,
+        "DATABASE_URL": database_url,
+        "REDIS_CACHE_URL": f"{REDIS}/{CACHE_DB}",
+        "LOG_LEVEL": "WARNING",
+    }
+    dev = {**os.environ, "DJANGO_ENV": "development", "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    dev.pop("REDIS_URL", None)
+    try:
+        ensure_wrk()
+        ensure_database(args.db, dev)
+        for db in (WEB_BROKER_DB, WORKER_BROKER_DB, CACHE_DB):
+            redis_flush(db)
+        log("collectstatic")
+        run(
+            [PY, "manage.py", "collectstatic", "--noinput"],
+            env={**production, "REDIS_URL": f"{REDIS}/{WEB_BROKER_DB}"},
+        )
+
+        mailbox = Mailbox()
+        mailbox.controller.start()
+        mail_port_holder["port"] = mailbox.port
+        web_env = {**production, "REDIS_URL": f"{REDIS}/{WEB_BROKER_DB}"}
+        worker_env = {
+            **production,
+            "REDIS_URL": f"{REDIS}/{WORKER_BROKER_DB}",
+            "EMAIL_URL": f"smtp://127.0.0.1:{mailbox.port}",
+        }
+        gunicorn = Process(
+            "gunicorn",
+            [str(VENV_BIN / "gunicorn"), "lawzana.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+            web_env,
+            tmp / "gunicorn.log",
+        )
+        processes.append(gunicorn)
+        worker = Process(
+            "celery",
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "lawzana",
+                "worker",
+                "--concurrency=2",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            worker_env,
+            tmp / "celery.log",
+        )
+        processes.append(worker)
+        wait_http(f"{base}/bench/hello", 60)
+
+        # The in-process side talks to the same database, cache and worker broker.
+        django_setup(
+            {
+                "DJANGO_ENV": "development",
+                "DEBUG": "false",
+                "DATABASE_URL": database_url,
+                "REDIS_URL": f"{REDIS}/{WORKER_BROKER_DB}",
+                "REDIS_CACHE_URL": f"{REDIS}/{CACHE_DB}",
+                "EMAIL_URL": f"smtp://127.0.0.1:{mailbox.port}",
+                "LEAD_EMAIL_CONFIRMATION": "false",
+                "LOG_LEVEL": "WARNING",
+            }
+        )
+        delete_bench_leads()  # leftovers of an interrupted run
+        urls = pick_urls()
+        log(f"pages: { {k: v for k, v in urls.items() if k != 'guide'} }")
+        lua = tmp / "bench.lua"
+        lua.write_text(LUA)
+
+        pages = [
+            ("landing, anonymous (cached)", urls["landing"], False, 0.8, False),
+            ("landing, cache missed every request", urls["landing"], True, 0.3, False),
+            ("firm profile", urls["firm"], False, 0.3, True),
+            ("filtered listing (uncached)", urls["filtered"], True, 0.3, True),
+            ("search over 10,000 firms", urls["search"], False, 0.3, True),
+            ("request form, first step", urls["form"], False, 0.5, False),
+        ]
+        for _name, path, _bust, _target, _server in pages:
+            for _ in range(20):  # warm-up: connections, template caches, the page cache
+                status = http_get(f"{base}{path}")[0]
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status}")
+        controls = []
+        for name, path, bust, target, server_target in pages:
+            log(f"measuring {name}")
+            runs = []
+            for _ in range(2):
+                control = wrk(f"{base}/bench/hello", lua, duration=args.duration)
+                page = wrk(f"{base}{path}", lua, duration=args.duration, bust=bust)
+                controls.append(control)
+                runs.append((control, page))
+            ratio = sum(p["rps"] for _c, p in runs) / sum(c["rps"] for c, _p in runs)
+            errors = sum(p["bad_status"] + p["socket_errors"] for _c, p in runs)
+            p50 = max(p["p50_us"] for _c, p in runs) / 1000
+            p95_load = max(p["p95_us"] for _c, p in runs) / 1000
+            queries, status = count_queries(path, bust=bust)
+            measured = (
+                f"{ratio:.2f}x ({sum(p['rps'] for _c, p in runs) / 2:.0f} req/s; p50 {p50:.1f} ms, "
+                f"p95 {p95_load:.1f} ms at 8 conn; {queries} queries)"
+            )
+            if errors:
+                measured += f"; {errors} errors"
+            table.add(name, measured, f">= {target:.2f}x control", ratio >= target and not errors)
+            if server_target:
+                single = wrk(
+                    f"{base}{path}", lua, duration=max(2, args.duration // 2), connections=1, threads=1, bust=bust
+                )
+                server_p95 = single["p95_us"] / 1000
+                table.add(
+                    f"  {name}: p95 server time",
+                    f"{server_p95:.1f} ms (1 conn, p50 {single['p50_us'] / 1000:.1f} ms)",
+                    "< 50 ms",
+                    server_p95 < 50,
+                )
+        control_rps = sum(c["rps"] for c in controls) / len(controls)
+        table.rows.insert(
+            0,
+            (
+                "control /bench/hello",
+                f"{control_rps:.0f} req/s (p50 {max(c['p50_us'] for c in controls) / 1000:.1f} ms, "
+                f"p95 {max(c['p95_us'] for c in controls) / 1000:.1f} ms at 8 conn)",
+                "reference",
+                None,
+            ),
+        )
+
+        # Conditional GET and cookies on the cached landing page.
+        status, headers, body = http_get(f"{base}{urls['landing']}")
+        etag = headers.get("ETag", "")
+        status_304 = http_get(f"{base}{urls['landing']}", {"If-None-Match": etag})[0] if etag else None
+        table.add(
+            "landing: If-None-Match answered", f"{status_304} (ETag {etag or 'missing'})", "304", status_304 == 304
+        )
+        cookie = headers.get("Set-Cookie")
+        table.add("landing: Set-Cookie for anonymous", cookie or "none", "none", cookie is None)
+
+        # Page weight and static files.
+        html = body.decode()
+        table.add("landing HTML size", f"{len(body) / 1024:.1f} KB", "< 50 KB", len(body) < 50 * 1024)
+        import re
+
+        css_urls = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+        css_bytes, static_ok, static_note = 0, bool(css_urls), []
+        for css in css_urls:
+            s_status, s_headers, s_body = http_get(f"{base}{css}")
+            css_bytes += len(s_body)
+            hashed = re.search(r"\.[0-9a-f]{12}\.css$", css) is not None
+            cache_control = s_headers.get("Cache-Control", "")
+            ok = s_status == 200 and hashed and "max-age=31536000" in cache_control and "immutable" in cache_control
+            static_ok = static_ok and ok
+            static_note.append(f"{css}: {cache_control or 'no Cache-Control'}")
+        table.add(
+            "all CSS size",
+            f"{css_bytes / 1024:.1f} KB ({len(css_urls)} files)",
+            "< 20 KB",
+            bool(css_urls) and css_bytes < 20 * 1024,
+        )
+        table.add(
+            "static: hashed names, immutable",
+            "; ".join(static_note) or "no stylesheet found",
+            "max-age=31536000, immutable",
+            static_ok,
+        )
+
+        # Matching.
+        log(f"matching {LEADS} synthetic leads")
+        lead_ids = make_leads(LEADS)
+        find_ms, match_ms, candidates = time_matching(lead_ids)
+        found = sum(1 for c in candidates.values() if len(c) == FANOUT)
+        table.add(
+            "matching: find_candidates p95",
+            f"{p95(find_ms):.1f} ms (p50 {sorted(find_ms)[len(find_ms) // 2]:.1f} ms; {found}/{LEADS} got {FANOUT})",
+            "< 20 ms",
+            p95(find_ms) < 20,
+        )
+        table.add(
+            "matching: lead_match p95 (rolled back)",
+            f"{p95(match_ms):.1f} ms (p50 {sorted(match_ms)[len(match_ms) // 2]:.1f} ms)",
+            "< 20 ms",
+            p95(match_ms) < 20,
+        )
+
+        # Delivery through Redis and the Celery worker.
+        log("delivering matches through Celery (up to 90 s)")
+        expected, elapsed, counts, delivered_rows = deliver(candidates, mailbox)
+        once = sum(1 for count in counts.values() if count == 1)
+        dupes = sum(count - 1 for count in counts.values() if count > 1)
+        good = expected == LEADS * FANOUT and once == expected and not dupes and elapsed is not None and elapsed < 60
+        table.add(
+            f"delivery: {LEADS} leads x {FANOUT} via Celery",
+            f"{once}/{expected} delivered once, {dupes} duplicates, "
+            f"{f'{elapsed:.1f} s' if elapsed is not None else 'not done in 90 s'}; {delivered_rows} rows delivered",
+            f"{LEADS * FANOUT} exactly once in < 60 s",
+            good,
+        )
+
+        # Memory after the run.
+        web_rss = [rss_mb(pid) for pid in children(gunicorn.proc.pid)]
+        worker_rss = [rss_mb(worker.proc.pid), *(rss_mb(pid) for pid in children(worker.proc.pid))]
+        table.add(
+            "memory: gunicorn workers RSS",
+            ", ".join(f"{mb:.0f} MB" for mb in web_rss) or "no worker found",
+            "< 150 MB each",
+            bool(web_rss) and max(web_rss) < 150,
+        )
+        table.add(
+            "memory: Celery processes RSS",
+            ", ".join(f"{mb:.0f} MB" for mb in worker_rss),
+            "< 150 MB each",
+            max(worker_rss) < 150,
+        )
+    except Exception as exc:  # still print what was measured, and fail
+        import traceback
+
+        traceback.print_exc()
+        table.add(
+            "benchmark run",
+            f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}",
+            "completes",
+            False,
+        )
+    finally:
+        try:
+            from django.apps import apps
+
+            if apps.ready:
+                delete_bench_leads()
+        except Exception as exc:
+            log(f"could not delete the bench leads: {exc}")
+        for process in reversed(processes):
+            process.stop()
+        if mailbox is not None:
+            mailbox.controller.stop()
+        for db in (WEB_BROKER_DB, WORKER_BROKER_DB, CACHE_DB):
+            with contextlib.suppress(Exception):
+                redis_flush(db)
+        log(f"logs kept in {tmp}")
+
+    print(table.render())
+    misses = table.misses()
+    if misses:
+        print(f"\nMissed: {'; '.join(name.strip() for name in misses)}")
+        return 1
+    print("\nAll targets met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
