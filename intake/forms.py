@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import City, Language, PracticeArea
+from directory.forms import CityField, PracticeAreaField
+from directory.models import Language
 
 from . import consent
 from .models import Lead
@@ -27,66 +28,16 @@ def _has_control_characters(value: str, *, allowed=frozenset()) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
 
 
-def _grouped(queryset, group_of, label_of):
-    """[(group label, [(pk, label), ...]), ...] for <optgroup>s, in the queryset's order
-    (the same approach as the home page's picker in guides/forms.py)."""
-    groups: dict[str, list] = {}
-    for obj in queryset:
-        groups.setdefault(group_of(obj), []).append((obj.pk, label_of(obj)))
-    return list(groups.items())
-
-
-def cities():
-    return City.objects.with_place().order_by("country__name", "name")
-
-
-def practice_areas():
-    return (
-        PracticeArea.objects.areas()
-        .select_related("parent")
-        .order_by("parent__position", "parent__name", "position", "name")
-    )
-
-
-class CityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
 class WhatForm(forms.Form):
     """Step 1: which kind of lawyer, where."""
 
     title = _("What and where")
 
-    practice_area = forms.ModelChoiceField(
-        label=_("What do you need help with?"),
-        queryset=PracticeArea.objects.none(),
-        empty_label=_("Choose a practice area"),
-        error_messages={
-            "required": _("Choose a practice area."),
-            "invalid_choice": _("We don't know that practice area: choose one from the list."),
-        },
-    )
-    city = CityChoiceField(
+    practice_area = PracticeAreaField(label=_("What do you need help with?"))
+    city = CityField(
         label=_("Where?"),
         help_text=_("The city where you need the lawyer, or the nearest one in the list."),
-        queryset=City.objects.none(),
-        empty_label=_("Choose a city"),
-        error_messages={
-            "required": _("Choose a city."),
-            "invalid_choice": _("We don't know that city: choose one from the list."),
-        },
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        area, city = self.fields["practice_area"], self.fields["city"]
-        area.queryset = practice_areas()
-        city.queryset = cities()
-        # Grouped options (<optgroup>) are easier to scan than one long list. The queryset
-        # still does the validation, so a forged id is refused.
-        area.choices = [("", area.empty_label), *_grouped(area.queryset, lambda a: a.parent.name, str)]
-        city.choices = [("", city.empty_label), *_grouped(city.queryset, lambda c: c.country.name, lambda c: c.name)]
 
 
 class DetailsForm(forms.Form):

@@ -25,7 +25,7 @@ from formtools.wizard.views import SessionWizardView
 from directory.selectors import firms_serving
 
 from . import consent, services
-from .forms import STEPS, ContactForm, cities, practice_areas
+from .forms import STEPS, ContactForm, WhatForm
 from .models import Lead, Match
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,8 @@ class LeadWizard(SessionWizardView):
         if step == "what" and self.request.method == "GET":
             # The landing page's call to action links here with ?city=<pk>&practice_area=<pk>;
             # anything that isn't a known id is ignored.
-            for name, queryset in (("practice_area", practice_areas()), ("city", cities())):
+            for name in ("practice_area", "city"):
+                queryset = WhatForm.base_fields[name].queryset
                 value = self.request.GET.get(name, "")
                 if value.isdigit() and queryset.filter(pk=value).exists():
                     initial[name] = int(value)
