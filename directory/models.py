@@ -1,3 +1,5 @@
+import uuid
+
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -185,6 +187,11 @@ class FirmQuerySet(models.QuerySet):
         return self.filter(verified_on__gte=Firm.verification_valid_since(today=today))
 
 
+def firm_logo_path(instance, filename):
+    # A fresh name per upload: cached copies of an old logo never shadow the new one.
+    return f"logos/{instance.pk or 'new'}/{uuid.uuid4().hex}.png"
+
+
 class Firm(models.Model):
     class Size(models.TextChoices):
         SOLO = "solo", _("Solo practitioner")
@@ -216,6 +223,13 @@ class Firm(models.Model):
         _("listed"),
         default=False,
         help_text=_("Shown on the public site. New firms stay unlisted until operators verify them."),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=firm_logo_path,
+        blank=True,
+        max_length=200,
+        help_text=_("Re-encoded by the portal (directory.images); never the uploaded bytes."),
     )
     is_accepting_leads = models.BooleanField(_("accepting requests"), default=True)
     lead_capacity_per_week = models.PositiveSmallIntegerField(_("requests per week"), default=10)
@@ -442,6 +456,12 @@ class Review(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    # The firm's one public answer (directory.portal): written once, shown under the review.
+    reply_body = models.TextField(_("firm's reply"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True, editable=False)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     objects = ReviewQuerySet.as_manager()
 
@@ -571,6 +591,11 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    receives_lead_emails = models.BooleanField(
+        _("receives request emails"),
+        default=True,
+        help_text=_("New requests are emailed to these members; the firm's address is used when nobody is chosen."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -582,3 +607,148 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.firm} ({self.role})"
+
+    @property
+    def is_owner(self):
+        return self.role == self.Role.OWNER
+
+
+class FirmClaim(models.Model):
+    """Someone asks to manage a listed firm: proved by a link sent to the firm's listed
+    address, or decided by operators when that address is not theirs."""
+
+    class Method(models.TextChoices):
+        EMAIL = "email", _("Link sent to the firm's listed email address")
+        OPERATORS = "operators", _("Checked by Lawzana's operators")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="claims", verbose_name=_("law firm"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="firm_claims")
+    method = models.CharField(_("proof"), max_length=10, choices=Method.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(
+        _("message to operators"), blank=True, help_text=_("Who the claimant is and how to check it.")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    decision_note = models.CharField(_("note on the decision"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("firm claim")
+        verbose_name_plural = _("firm claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "user"], condition=models.Q(status="pending"), name="firmclaim_one_pending_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.firm} ({self.status})"
+
+
+class Invitation(models.Model):
+    """An owner asks a colleague to join the firm's portal. The link is signed and single-use."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("law firm"))
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "firm",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.firm}"
+
+    @property
+    def is_open(self):
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ReviewFlag(models.Model):
+    """A firm asks operators to look at a review it thinks breaks the rules."""
+
+    class Reason(models.TextChoices):
+        NOT_A_CLIENT = "not_client", _("The author was never our client")
+        FALSE = "false", _("It states things that are untrue")
+        OFFENSIVE = "offensive", _("Offensive or abusive language")
+        PERSONAL_DATA = "personal", _("It reveals personal or confidential information")
+        CONFLICT = "conflict", _("Written by a competitor or someone with a conflict of interest")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld: review removed")
+        DISMISSED = "dismissed", _("Dismissed: review stays")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="flags", verbose_name=_("review"))
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    note = models.TextField(_("details"), blank=True, max_length=2000)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("review flag")
+        verbose_name_plural = _("review flags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"], condition=models.Q(status="open"), name="reviewflag_one_open_per_review"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.review}"
+
+
+class ProfileViewMonth(models.Model):
+    """Views of a firm's public profile, counted per calendar month for the firm's figures."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="profile_views")
+    month = models.DateField(help_text=_("The first day of the month."))
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = _("profile views in a month")
+        verbose_name_plural = _("profile views per month")
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "month"], name="profileviewmonth_unique_firm_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.firm}: {self.views} in {self.month:%Y-%m}"

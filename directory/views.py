@@ -1,6 +1,7 @@
 import re
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +15,7 @@ from .selectors import firm_profile, firm_search, firms_for_compare, lawyer_sear
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
+@login_not_required
 @require_safe
 def firm_detail(request, slug):
     try:
@@ -60,6 +62,7 @@ def _firm_ld(firm):
     return data
 
 
+@login_not_required
 @require_safe
 def article_detail(request, slug, article):
     article = get_object_or_404(
@@ -68,6 +71,7 @@ def article_detail(request, slug, article):
     return render(request, "directory/article_detail.html", {"article": article, "firm": article.firm})
 
 
+@login_not_required
 @require_safe
 def compare(request):
     # Repeats dropped, order kept; a value that cannot be a slug is an unknown firm.
@@ -91,6 +95,7 @@ def compare(request):
     )
 
 
+@login_not_required
 @require_safe
 def search(request):
     query = request.GET.get("q", "").strip()
@@ -119,6 +124,7 @@ def search(request):
     )
 
 
+@login_not_required
 @require_safe
 def how_we_rank(request):
     return render(

@@ -5,6 +5,7 @@ import time
 from collections import OrderedDict
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
@@ -34,6 +35,7 @@ def _published_guides():
     return Guide.objects.published().for_language(get_language())
 
 
+@login_not_required
 @require_safe
 def home(request):
     # Only a submitted search binds the form: links carry tracking parameters (utm_*, gclid).
@@ -58,6 +60,7 @@ def home(request):
     )
 
 
+@login_not_required
 @require_safe
 def city_index(request):
     guide_count = Count(
@@ -83,6 +86,7 @@ def city_index(request):
     )
 
 
+@login_not_required
 @require_safe
 def city_detail(request, country, city):
     city = get_object_or_404(City.objects.with_place(), country__slug=country, slug=city)
@@ -103,6 +107,7 @@ def city_detail(request, country, city):
     )
 
 
+@login_not_required
 @require_safe
 def practice_area_index(request):
     groups = PracticeArea.objects.groups().prefetch_related(
@@ -118,6 +123,7 @@ def practice_area_index(request):
     )
 
 
+@login_not_required
 @require_safe
 def practice_area_detail(request, practice_area):
     area = get_object_or_404(PracticeArea.objects.select_related("parent"), slug=practice_area)
@@ -288,6 +294,7 @@ def _landing_page_cacheable(request) -> bool:
     return not request.user.is_authenticated
 
 
+@login_not_required
 @require_safe
 def landing(request, country, city, practice_area):
     """A city x practice-area page: the guide if one is published, and the firms serving it.
@@ -372,6 +379,7 @@ def preview(request, pk):
     return response
 
 
+@login_not_required
 @require_GET
 def robots_txt(request):
     lines = [
@@ -384,6 +392,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@login_not_required
 @require_GET
 def healthz(request):
     """Report whether the database (and Redis, when configured) answer; 503 if not."""

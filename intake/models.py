@@ -1,11 +1,13 @@
 import secrets
+import uuid
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import City, Firm, Language, PracticeArea
+from directory.models import City, Firm, Language, PracticeArea, Review, ServiceFee
 
 # The most firms one request can ever reach, re-routing included. Match.slot runs from 1 to
 # this number and is unique per lead, so the database itself refuses a fourth firm.
@@ -140,9 +142,29 @@ class Match(models.Model):
         EXPIRED = "expired", _("Expired")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Delivery failed")
+        RETURNED = "returned", _("Returned (spam or out of scope)")
+
+    class DeclineReason(models.TextChoices):
+        CAPACITY = "capacity", _("We cannot take on new work right now")
+        CONFLICT = "conflict", _("Conflict of interest")
+        EXPERTISE = "expertise", _("Outside our expertise")
+        LOCATION = "location", _("Outside the area we serve")
+        BUDGET = "budget", _("The budget does not fit the work")
+        OTHER = "other", _("Another reason")
+
+    class ReturnReason(models.TextChoices):
+        SPAM = "spam", _("Spam, a test or not a real request")
+        NOT_LEGAL = "not_legal", _("Not a legal matter")
+        WRONG_AREA = "wrong_area", _("Wrong practice area for this firm")
+        WRONG_PLACE = "wrong_place", _("Outside the places this firm serves")
+        DUPLICATE = "duplicate", _("The same request was already received")
 
     OPEN_STATUSES = (Status.PENDING, Status.DELIVERED, Status.VIEWED)
+    # What a firm may still answer: a request it has been sent and not yet answered.
+    ANSWERABLE_STATUSES = (Status.DELIVERED, Status.VIEWED)
 
+    # Portal URLs carry this, not the sequential id, as defence in depth (scoping is the guard).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="matches")
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="matches")
     slot = models.PositiveSmallIntegerField(help_text=_("1 to the fan-out cap; unique per request."))
@@ -155,8 +177,20 @@ class Match(models.Model):
     failure_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    viewed_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     firm_message = models.TextField(blank=True)
+    decline_reason = models.CharField(max_length=10, choices=DeclineReason.choices, blank=True)
+    return_reason = models.CharField(max_length=12, choices=ReturnReason.choices, blank=True)
+    # A structured quote sent with an accept; the client's status page compares them.
+    quote_fee_model = models.CharField(max_length=12, choices=ServiceFee.Model.choices, blank=True)
+    quote_amount_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    quote_amount_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    quote_currency = models.CharField(max_length=3, choices=ServiceFee.Currency.choices, blank=True)
+    quote_covers = models.CharField(max_length=300, blank=True)
     contact_released_at = models.DateTimeField(null=True, blank=True)
 
     objects = MatchQuerySet.as_manager()
@@ -178,7 +212,34 @@ class Match(models.Model):
             models.Index(fields=["status", "last_attempt_at"], name="match_status_attempt_idx"),
             # Weekly capacity: a firm's recent matches.
             models.Index(fields=["firm", "created_at"], name="match_firm_created_idx"),
+            # The portal inbox: one firm's matches by status, newest first.
+            models.Index(fields=["firm", "status", "-created_at"], name="match_inbox_idx"),
         ]
 
     def __str__(self):
         return f"{self.lead_id} → {self.firm}"
+
+    @property
+    def has_quote(self):
+        return bool(self.quote_fee_model)
+
+
+class ReviewInvitation(models.Model):
+    """Sent to the client some days after a firm accepted their request (REVIEW_INVITATION_DELAY_DAYS).
+    The review written through it is marked verified; the signed link works once."""
+
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="review_invitation")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review = models.OneToOneField(
+        Review, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="invitation"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("review invitation")
+        verbose_name_plural = _("review invitations")
+
+    def __str__(self):
+        return f"Review invitation for {self.match}"

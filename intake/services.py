@@ -293,7 +293,7 @@ def match_deliver(*, match_id: int) -> bool:
                 "lead": match.lead,
                 "firm": match.firm,
                 "summary": redacted_summary(match.lead.description),
-                "portal_url": settings.SITE_URL + reverse("intake:portal"),
+                "portal_url": settings.SITE_URL + reverse("portal:home"),
             },
         )
     except DeliveryError:

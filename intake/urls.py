@@ -14,6 +14,4 @@ urlpatterns = [
     path("requests/<str:token>/release/<int:match_id>/", views.lead_release, name="lead_release"),
     path("requests/<str:token>/data.json", views.lead_export, name="lead_export"),
     path("requests/<str:token>/withdraw/", views.lead_withdraw, name="lead_withdraw"),
-    # Firms' emails link here; the firm portal issue replaces this page with the inbox.
-    path("portal/", views.portal_soon, name="portal"),
 ]

@@ -342,10 +342,3 @@ class PrivacyView(TemplateView):
 
 
 privacy = PrivacyView.as_view()
-
-
-@login_not_required
-@require_safe
-def portal_soon(request):
-    """Where firms' request emails point until the portal (sign-in and inbox) opens."""
-    return render(request, "intake/portal_soon.html")

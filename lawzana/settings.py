@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "reversion",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "accounts",
     "directory",
     "guides",
@@ -84,6 +87,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Default deny: every view needs a signed-in user unless marked @login_not_required (A2).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    # Staff reach the admin only after enrolling a second factor (RELIABILITY A7).
+    "accounts.middleware.StaffMFARequiredMiddleware",
     "lawzana.middleware.MethodNotAllowedPageMiddleware",
 ]
 
@@ -118,6 +127,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "guides:home"
+
+# django-allauth: email is the login; nobody signs in before proving the address.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link must not confirm
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # Django's session hash already ends the others
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# The 6th failed sign-in for one account within 5 minutes is refused (RELIABILITY A9).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 180
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lawzana] "
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Lawzana"
+MFA_RECOVERY_CODE_COUNT = 10
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -253,7 +293,20 @@ MATCH_DELIVERY_LEASE_SECONDS = 300
 MATCH_DELIVERY_MAX_ATTEMPTS = 8
 MATCH_DELIVERY_RETRY_BASE_SECONDS = env.int("MATCH_DELIVERY_RETRY_BASE_SECONDS", default=30)
 
-ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+# Not /admin/, where every scanner looks first (RELIABILITY A7).
+ADMIN_URL = env.str("ADMIN_URL", default="manage/")
+
+# Firm portal.
+PORTAL_INVITATION_DAYS = 7
+PORTAL_CLAIM_LINK_DAYS = 3
+PORTAL_LOGO_MAX_BYTES = 2 * 1024 * 1024
+PORTAL_LOGO_MAX_PIXELS = 25_000_000  # decoded size; larger images are refused before decoding
+PORTAL_LOGO_SIZE = 400  # stored logos fit in a square this many pixels wide
+# Days after a firm accepted a request before the client is invited to review that firm.
+REVIEW_INVITATION_DELAY_DAYS = env.int("REVIEW_INVITATION_DELAY_DAYS", default=14)
+REVIEW_INVITATION_VALID_DAYS = 60
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -261,7 +314,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Sessions hold half-filled request forms (personal data): keep them short-lived.
-SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_AGE = 12 * 3600  # the absolute limit of a signed-in session too
+# A signed-in session ends after this much inactivity (accounts.middleware).
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 # Where the client's address is read for rate limits and the stored IP hash. Behind a
 # trusted proxy that overwrites it, e.g. HTTP_X_REAL_IP; never a raw X-Forwarded-For.
 CLIENT_IP_META_KEY = env.str("CLIENT_IP_META_KEY", default="REMOTE_ADDR")

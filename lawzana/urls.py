@@ -1,6 +1,8 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,8 @@ from guides.views import healthz, robots_txt
 from intake.views import privacy
 from lawzana.views import bench_control
 
+# The admin's own login form would skip allauth's rate limits and second factor (A7).
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Lawzana administration")
 admin.site.site_title = _("Lawzana admin")
 admin.site.index_title = _("Guides, places and practice areas")
@@ -21,11 +25,12 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
-        sitemap,
+        login_not_required(sitemap),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("accounts/", include("allauth.urls")),
 ]
 
 # English keeps unprefixed URLs; Simplified Chinese will live under /zh-hans/ once it ships.
@@ -34,5 +39,6 @@ urlpatterns += i18n_patterns(
     path("", include("guides.urls")),
     path("", include("intake.urls")),
     path("privacy/", privacy, name="privacy"),
+    path("portal/", include("lawzana.portal_urls")),
     prefix_default_language=False,
 )

@@ -114,14 +114,53 @@ class GuideSourceFactory(factory.django.DjangoModelFactory):
     issued_on = datetime.date(2021, 8, 20)
 
 
+# The TOTP secret test users enrol with: tests compute the current code with totp_code().
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def mfa_enable(user, secret=TEST_TOTP_SECRET):
+    """Give a user a TOTP authenticator, as enrolling in the account pages would."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": encrypt(secret)}}
+    )
+    return user
+
+
+def totp_code(secret=TEST_TOTP_SECRET):
+    """The code an authenticator app shows now for `secret`."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def email_verify(user):
+    """Mark the user's address verified, as following allauth's confirmation link does."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return user
+
+
 class StaffFactory(UserFactory):
-    """A staff member with no group and no permissions of their own.
+    """A staff member with no group and no permissions of their own, enrolled in two-factor
+    authentication (the admin requires it; pass `mfa=False` for one who is not).
 
     Signs in with client.force_login: the password is unusable, which skips the slow hashing.
     """
 
     is_staff = True
     password = factory.LazyFunction(lambda: make_password(None))
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            mfa_enable(self)
 
 
 class SuperuserFactory(StaffFactory):
@@ -332,13 +371,32 @@ class SocialLinkFactory(factory.django.DjangoModelFactory):
     url = "https://www.linkedin.com/company/example-firm"
 
 
+class FirmUserFactory(UserFactory):
+    """Someone at a law firm who can use the portal: verified email, TOTP enrolled
+    (`mfa=False` for one who is not). Sign in with client.force_login."""
+
+    password = factory.LazyFunction(lambda: make_password(None))
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        if create:
+            email_verify(self)
+            if extracted is not False:
+                mfa_enable(self)
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
+    """A portal user's place in a firm; the user can use the portal straight away."""
+
     class Meta:
         model = "directory.Membership"
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(FirmUserFactory)
     firm = factory.SubFactory(FirmFactory)
     role = "member"
+
+    class Params:
+        owner = factory.Trait(role="owner")
 
 
 # --- Intake: requests, their consents and matches ---------------------------------------

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -65,7 +66,7 @@ def assert_one_email_listing_only_the_stale_guide(guides, editors):
         assert str(guides["stale"]) in body
         assert str(guides["fresh"]) not in body
         assert str(guides["stale draft"]) not in body
-    assert f"https://lawzana.example/admin/guides/guide/{guides['stale'].pk}/change/" in message.body
+    assert f"https://lawzana.example/{settings.ADMIN_URL}guides/guide/{guides['stale'].pk}/change/" in message.body
 
 
 def test_it_emails_the_active_editors_the_stale_published_guides(guides, editors):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -241,7 +242,9 @@ def test_the_portal_link_in_the_firms_email_leads_to_a_page(client, match):
     services.match_deliver(match_id=match.pk)
 
     link = next(word for word in mail.outbox[0].body.split() if "/portal/" in word)
-    response = client.get(link.replace("http://127.0.0.1:8000", ""))
+    response = client.get(link.replace("http://127.0.0.1:8000", ""), follow=True)
 
+    # Signed out, the firm is asked to sign in and comes back to the portal afterwards.
     assert response.status_code == 200
-    assert "Firm portal" in response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+    assert "next=/portal/" in response.redirect_chain[-1][0]

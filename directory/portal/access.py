@@ -1,0 +1,66 @@
+"""Who may do what in the firm portal. Every firm-scoped portal view goes through
+`portal_view`, which finds the firm among the signed-in user's own memberships: another
+firm's slug, or any object of another firm, is a 404, never a 403 (RELIABILITY A3)."""
+
+import logging
+from functools import wraps
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+
+from directory.models import Membership
+
+logger = logging.getLogger("lawzana.authz")
+
+
+def authz_denied(request, what: str) -> Http404:
+    """Log a refused cross-firm access (no personal data) and return the 404 to raise."""
+    logger.warning("authz_denied user=%s path=%s what=%s", getattr(request.user, "pk", None), request.path, what)
+    return Http404(what)
+
+
+def mfa_missing(user) -> bool:
+    return not is_mfa_enabled(user)
+
+
+def portal_view(view=None, *, owner_only: bool = False, mfa: bool = True):
+    """Decorate a view taking `firm_slug`. Sets request.membership and request.firm.
+
+    Signed out: sent to sign in. No second factor yet (mfa=True): sent to set one up, since
+    firm users see requests only with two factors (RELIABILITY A9). Not a member of that
+    firm: 404. A member without the owner role on an owner-only view: 403.
+    """
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapper(request, firm_slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if mfa and mfa_missing(request.user):
+                return redirect(f"{_mfa_setup_url()}?next={request.path}")
+            membership = (
+                Membership.objects.select_related("firm").filter(user=request.user, firm__slug=firm_slug).first()
+            )
+            if membership is None:
+                raise authz_denied(request, "firm")
+            if owner_only and not membership.is_owner:
+                raise PermissionDenied("Only the firm's owners can do this.")
+            request.membership = membership
+            request.firm = membership.firm
+            return view_func(request, *args, **kwargs)
+
+        wrapper.portal_owner_only = owner_only
+        return wrapper
+
+    if view is not None:
+        return decorator(view)
+    return decorator
+
+
+def _mfa_setup_url() -> str:
+    from django.urls import reverse
+
+    return reverse("portal:mfa_required")

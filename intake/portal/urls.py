@@ -1,0 +1,3 @@
+from . import dashboard, inbox
+
+urlpatterns = [*inbox.urlpatterns, *dashboard.urlpatterns]
