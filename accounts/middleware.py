@@ -10,14 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 LAST_SEEN_KEY = "accounts.last_seen"
+SIGNED_IN_AT_KEY = "accounts.signed_in_at"
 # Touch the session at most this often, so browsing does not write the session on every request.
 LAST_SEEN_RESOLUTION = 60
 
 
 class SessionIdleTimeoutMiddleware:
-    """Sign a user out after SESSION_IDLE_TIMEOUT_SECONDS without a request (RELIABILITY A8).
-    SESSION_COOKIE_AGE, counted from sign-in, is the absolute limit. Anonymous sessions are
-    left alone, so public pages stay free of Set-Cookie."""
+    """Sign a user out after SESSION_IDLE_TIMEOUT_SECONDS without a request, and in any case
+    SESSION_COOKIE_AGE after signing in (RELIABILITY A8). The session's own expiry moves on
+    with every save, so it cannot be the absolute limit. Anonymous sessions are left alone,
+    so public pages stay free of Set-Cookie."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,9 +28,11 @@ class SessionIdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
-            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT_KEY, now)
+            idle = last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS
+            if idle or now - signed_in_at > settings.SESSION_COOKIE_AGE:
                 logout(request)
-                messages.info(request, _("You were signed out after a period of inactivity."))
+                messages.info(request, _("You were signed out to keep your account safe. Please sign in again."))
                 return redirect_to_login(request.get_full_path())
             if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
                 request.session[LAST_SEEN_KEY] = now

@@ -3,13 +3,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db import models
 from django.db.models import Case, When
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import (
     Article,
     City,
     Country,
     Firm,
+    FirmClaim,
+    Invitation,
     Language,
     Lawyer,
     Membership,
@@ -17,10 +22,13 @@ from .models import (
     PracticeArea,
     Region,
     Review,
+    ReviewFlag,
     ServiceFee,
     SocialLink,
     Verification,
 )
+from .portal_services import PortalError, firm_claim_approve, firm_claim_reject
+from .review_services import review_flag_resolve
 from .services import firms_refresh, review_publish, review_reject
 
 
@@ -220,6 +228,79 @@ class ReviewAdmin(admin.ModelAdmin):
         self.message_user(request, _("Rejected."), messages.SUCCESS)
 
 
+@admin.register(ReviewFlag)
+class ReviewFlagAdmin(admin.ModelAdmin):
+    """Firms' reports about reviews, open ones first, oldest first. Decided with the two
+    actions only: upholding rejects the review (its reason names the report), dismissing
+    keeps it. Reports are never added or deleted here."""
+
+    list_display = ("review_link", "firm", "reason", "status", "created_at", "resolved_at")
+    list_filter = ("status", "reason")
+    list_select_related = ("review__firm",)
+    search_fields = ("review__firm__name", "review__author_name", "note")
+    fields = (
+        "review_link", "firm", "review_text", "reason", "note", "status", "flagged_by", "created_at",
+        "resolved_at", "resolved_by",
+    )  # fmt: skip
+    readonly_fields = fields
+    actions = ["uphold_flags", "dismiss_flags"]
+
+    def get_ordering(self, request):
+        return [Case(When(status=ReviewFlag.Status.OPEN, then=0), default=1), "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_uphold_permission(self, request):
+        # Upholding rejects the review: it takes the review moderators' permission too.
+        return request.user.has_perms(["directory.change_reviewflag", "directory.change_review"])
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj):
+        url = reverse("admin:directory_review_change", args=[obj.review_id])
+        return format_html('<a href="{}">{}</a>', url, obj.review)
+
+    @admin.display(description=_("law firm"), ordering="review__firm__name")
+    def firm(self, obj):
+        return obj.review.firm.name
+
+    @admin.display(description=_("review text"))
+    def review_text(self, obj):
+        return obj.review.body
+
+    def _resolve(self, request, queryset, *, uphold):
+        ids = list(queryset.values_list("pk", flat=True))
+        decided = sum(review_flag_resolve(flag_id=pk, uphold=uphold, moderator=request.user) for pk in ids)
+        skipped = len(ids) - decided
+        self.message_user(
+            request,
+            ngettext("%(count)d report decided.", "%(count)d reports decided.", decided) % {"count": decided},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d report was already decided and was left as it was.",
+                    "%(count)d reports were already decided and were left as they were.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Uphold: reject the review"), permissions=["uphold"])
+    def uphold_flags(self, request, queryset):
+        self._resolve(request, queryset, uphold=True)
+
+    @admin.action(description=_("Dismiss: keep the review"), permissions=["change"])
+    def dismiss_flags(self, request, queryset):
+        self._resolve(request, queryset, uphold=False)
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "firm", "role", "created_at")
@@ -227,3 +308,95 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ("user", "firm")
     search_fields = ("user__email", "firm__name")
     autocomplete_fields = ("user", "firm")
+
+
+class FirmClaimActionForm(ActionForm):
+    note = forms.CharField(label=_("Note (required to reject)"), required=False, max_length=300)
+
+
+@admin.register(FirmClaim)
+class FirmClaimAdmin(admin.ModelAdmin):
+    """People asking to manage a listed firm: pending claims first, oldest first. Decided with
+    the two actions only; approving makes the claimant an owner of the firm."""
+
+    list_display = ("firm", "user", "method", "status", "created_at", "decided_at")
+    list_filter = ("status", "method")
+    list_select_related = ("firm", "user")
+    search_fields = ("firm__name", "user__email", "message")
+    fields = ("firm", "user", "method", "message", "status", "created_at", "decided_at", "decided_by", "decision_note")
+    readonly_fields = fields
+    action_form = FirmClaimActionForm
+    actions = ["approve_claims", "reject_claims"]
+
+    def get_ordering(self, request):
+        return [Case(When(status=FirmClaim.Status.PENDING, then=0), default=1), "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _report(self, request, decided, skipped):
+        self.message_user(
+            request,
+            ngettext("%(count)d claim decided.", "%(count)d claims decided.", decided) % {"count": decided},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d claim was already decided and was left as it was.",
+                    "%(count)d claims were already decided and were left as they were.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Approve: make the claimant an owner"), permissions=["change"])
+    def approve_claims(self, request, queryset):
+        note = request.POST.get("note", "").strip()
+        claims = list(queryset)
+        decided = sum(firm_claim_approve(claim=claim, decided_by=request.user, note=note) for claim in claims)
+        self._report(request, decided, len(claims) - decided)
+
+    @admin.action(description=_("Reject (write the note beside the action)"), permissions=["change"])
+    def reject_claims(self, request, queryset):
+        note = request.POST.get("note", "").strip()
+        if not note:
+            self.message_user(
+                request, _("Write why the claim is rejected in the note beside the action."), messages.ERROR
+            )
+            return
+        claims = list(queryset)
+        try:
+            decided = sum(firm_claim_reject(claim=claim, decided_by=request.user, note=note) for claim in claims)
+        except PortalError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self._report(request, decided, len(claims) - decided)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read only: firms' owners invite and revoke in the portal."""
+
+    list_display = ("email", "firm", "role", "created_at", "expires_at", "accepted_at", "revoked_at")
+    list_filter = ("role",)
+    list_select_related = ("firm",)
+    search_fields = ("email", "firm__name")
+    fields = (
+        "firm", "email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "accepted_by", "revoked_at",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,7 +4,14 @@
     rating     = (bayesian − 1) / 4                        0..1
     volume     = min(1, ln(1 + n) / ln(1 + 50))            0..1, saturates at 50 reviews
     profile    = completeness of the public profile        0..1
-    response   = how quickly and how often the firm answers requests, 0..1 (0.5 until known)
+    response   = 0.5 × answered + 0.5 × 1 / (1 + median hours / 24)            0..1
+                 answered: the share of requests the firm answered (accepted, declined
+                 or returned), over those delivered in the last 180 days whose outcome is
+                 known (answered, or expired unanswered; requests still open, or withdrawn
+                 by the client before an answer, do not count); median hours: from
+                 delivery to the answer. 0.5 (neutral) until 3 such requests exist.
+                 intake.services.firms_response_refresh writes it to Firm.response_score
+                 (directory never imports intake).
 
     score = 0.60 × rating + 0.15 × volume + 0.15 × profile + 0.10 × response
 

@@ -2,8 +2,9 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -11,6 +12,7 @@ from . import ranking
 from .models import Article, Firm
 from .search import MAX_QUERY_LENGTH
 from .selectors import firm_profile, firm_search, firms_for_compare, lawyer_search, with_card_data
+from .stats import profile_view_count
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
@@ -22,6 +24,7 @@ def firm_detail(request, slug):
         firm = firm_profile(slug=slug)
     except Firm.DoesNotExist as exc:
         raise Http404("No listed firm with this address.") from exc
+    profile_view_count(firm=firm, request=request)
     return render(request, "directory/firm_detail.html", {"firm": firm, "firm_ld": _firm_ld(firm)})
 
 
@@ -140,3 +143,21 @@ def how_we_rank(request):
             "verification_months": settings.FIRM_VERIFICATION_VALID_MONTHS,
         },
     )
+
+
+@login_not_required
+@require_safe
+def firm_logo(request, slug):
+    """A listed firm's logo: the PNG directory.images wrote, never what was uploaded."""
+    firm = get_object_or_404(Firm.objects.listed().only("pk", "logo"), slug=slug)
+    if not firm.logo:
+        raise Http404("This firm has no logo.")
+    try:
+        stored = default_storage.open(firm.logo.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("This firm has no logo.") from exc
+    response = FileResponse(stored, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    # Pages link to it with ?v=<last change>, so a new logo shows at once despite the cache.
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -215,6 +215,22 @@ def _publish_delivery(match_id):
         logger.warning("Could not publish match_deliver(%s); the sweeper will.", match_id)
 
 
+class ReturnReasonFilter(admin.SimpleListFilter):
+    """Requests firms handed back, by reason: spam and wrong-area returns show where the form
+    or the matching needs work. The counts come from the changelist's facets."""
+
+    title = _("returned requests by reason")
+    parameter_name = "returned_because"
+
+    def lookups(self, request, model_admin):
+        return Match.ReturnReason.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Match.ReturnReason.values:
+            return queryset.filter(status=Match.Status.RETURNED, return_reason=self.value())
+        return queryset
+
+
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin):
     list_display = (
@@ -229,7 +245,9 @@ class MatchAdmin(admin.ModelAdmin):
         "created_at",
         "delivered_at",
     )
-    list_filter = ("status", "round")
+    list_filter = ("status", ReturnReasonFilter, "round")
+    # Counts beside each filter choice: matches per status, returned requests per reason.
+    show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ("firm",)
     search_fields = ("=lead__id", "firm__name")
     fields = (
@@ -245,7 +263,10 @@ class MatchAdmin(admin.ModelAdmin):
         "failure_reason",
         "created_at",
         "delivered_at",
+        "viewed_at",
         "responded_at",
+        "decline_reason",
+        "return_reason",
         "contact_released_at",
     )
     readonly_fields = fields

@@ -6,19 +6,23 @@ import json
 import logging
 import re
 import smtplib
+import statistics
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from directory.models import City, Language, PracticeArea
+from directory.models import City, Firm, Language, Membership, PracticeArea, ServiceFee
 
 from . import consent as consent_texts
 from .matching import find_candidates
@@ -280,7 +284,7 @@ def match_deliver(*, match_id: int) -> bool:
     match = Match.objects.select_related(
         "lead__practice_area", "lead__city__country", "lead__preferred_language", "firm"
     ).get(pk=match_id)
-    recipients = [match.firm.email] if match.firm.email else []
+    recipients = match_recipients(firm=match.firm)
     if not recipients:
         match_mark_failed(match_id=match_id, reason="The firm has no email address.")
         return False
@@ -293,7 +297,8 @@ def match_deliver(*, match_id: int) -> bool:
                 "lead": match.lead,
                 "firm": match.firm,
                 "summary": redacted_summary(match.lead.description),
-                "portal_url": settings.SITE_URL + reverse("portal:home"),
+                "match_url": settings.SITE_URL
+                + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
             },
         )
     except DeliveryError:
@@ -304,6 +309,21 @@ def match_deliver(*, match_id: int) -> bool:
         status=Match.Status.DELIVERED, delivered_at=timezone.now(), failure_reason=""
     )
     return True
+
+
+def match_recipients(*, firm: Firm) -> list[str]:
+    """Who hears about a new request: the members who chose to (active users only), or the
+    firm's own address when nobody did."""
+    emails = (
+        Membership.objects.filter(firm=firm, receives_lead_emails=True, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    recipients = list(dict.fromkeys(emails))
+    if not recipients and firm.email:
+        recipients = [firm.email]
+    return recipients
 
 
 def match_mark_failed(*, match_id: int, reason: str) -> None:
@@ -471,11 +491,16 @@ def matches_expire_and_reroute() -> int:
         .exclude(lead__matches__status=Match.Status.ACCEPTED)
         .values_list("lead_id", flat=True)
     )
-    expired = Match.objects.filter(
+    expiring = Match.objects.filter(
         lead_id__in=lead_ids, status__in=[Match.Status.DELIVERED, Match.Status.VIEWED], delivered_at__lt=cutoff
-    ).update(status=Match.Status.EXPIRED)
+    )
+    firm_ids = set(expiring.values_list("firm_id", flat=True))
+    expired = expiring.update(status=Match.Status.EXPIRED)
     for lead_id in lead_ids:
         lead_match(lead_id=lead_id)
+    if firm_ids:
+        # An unanswered request lowers the firm's answered share.
+        firms_response_refresh(firm_ids=firm_ids)
     return expired
 
 
@@ -485,7 +510,11 @@ def leads_expire() -> int:
         created_at__lt=cutoff,
         status__in=[Lead.Status.NEW, Lead.Status.CONFIRMED, Lead.Status.MATCHED, Lead.Status.UNMATCHED],
     )
-    Match.objects.filter(lead__in=old, status__in=Match.OPEN_STATUSES).update(status=Match.Status.EXPIRED)
+    expiring = Match.objects.filter(lead__in=old, status__in=Match.OPEN_STATUSES)
+    firm_ids = set(expiring.filter(delivered_at__isnull=False).values_list("firm_id", flat=True))
+    expiring.update(status=Match.Status.EXPIRED)
+    if firm_ids:
+        firms_response_refresh(firm_ids=firm_ids)
     return old.update(status=Lead.Status.EXPIRED)
 
 
@@ -507,3 +536,266 @@ def leads_erase_expired() -> int:
     for lead in leads:
         lead_erase(lead=lead)
     return len(leads)
+
+
+# --- The firm answers (the portal's request inbox) ---------------------------------------
+
+# What a firm may still answer: what it was sent and has not answered. A pending or failed
+# match counts too: the portal shows it even when the email never arrived.
+FIRM_ANSWERABLE_STATUSES = (*Match.ANSWERABLE_STATUSES, Match.Status.PENDING, Match.Status.FAILED)
+# What a firm no longer sees at all: it said no, or the client withdrew (RELIABILITY A5).
+FIRM_HIDDEN_STATUSES = (Match.Status.DECLINED, Match.Status.RETURNED, Match.Status.CANCELLED)
+MESSAGE_MIN_LENGTH = 20
+MESSAGE_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = 2000
+
+
+class MatchAnswerError(Exception):
+    """The match's state refuses the answer; the message is shown to the firm's user."""
+
+
+def match_is_visible_to_firm(match: Match) -> bool:
+    """Whether the firm may open the match (its lead loaded): not after it declined or
+    returned it, nor once the client withdrew or the personal data was erased."""
+    lead = match.lead
+    return match.status not in FIRM_HIDDEN_STATUSES and not lead.is_erased and lead.status != Lead.Status.WITHDRAWN
+
+
+def match_answer_refusal(match: Match) -> str | None:
+    """Why the firm cannot answer this match now (its lead loaded), or None if it can."""
+    lead = match.lead
+    if match.status == Match.Status.CANCELLED or lead.status == Lead.Status.WITHDRAWN:
+        return _("The client withdrew this request; it can no longer be answered.")
+    if lead.is_erased:
+        return _("This request was erased; it can no longer be answered.")
+    refusals = {
+        Match.Status.ACCEPTED: _("This request was already accepted."),
+        Match.Status.DECLINED: _("This request was already declined."),
+        Match.Status.RETURNED: _("This request was already returned."),
+        Match.Status.EXPIRED: _("This request expired; it can no longer be answered."),
+    }
+    if match.status in refusals:
+        return refusals[match.status]
+    if match.status not in FIRM_ANSWERABLE_STATUSES or lead.status not in (Lead.Status.CONFIRMED, Lead.Status.MATCHED):
+        return _("This request is closed; it can no longer be answered.")
+    return None
+
+
+def quote_errors(
+    *, fee_model: str, amount_min: Decimal | None, amount_max: Decimal | None, currency: str, covers: str = ""
+) -> dict[str, str]:
+    """What is wrong with a quote, by field (empty when it is consistent). No fee model and
+    nothing else filled in means no quote."""
+    errors = {}
+    if not fee_model:
+        if amount_min is not None or amount_max is not None or currency or covers:
+            errors["fee_model"] = _("Choose a fee model for your quote, or leave the quote empty.")
+        return errors
+    if fee_model not in ServiceFee.Model.values:
+        errors["fee_model"] = _("Choose one of the fee models.")
+        return errors
+    for name, amount in (("amount_min", amount_min), ("amount_max", amount_max)):
+        if amount is not None and amount <= 0:
+            errors[name] = _("An amount must be more than zero.")
+    if fee_model == ServiceFee.Model.ON_REQUEST:
+        if amount_min is not None or amount_max is not None:
+            errors["amount_min"] = _("A fee “on request” takes no amount: leave the amounts empty.")
+        return errors
+    if amount_min is None:
+        errors.setdefault("amount_min", _("Give the amount of your quote."))
+    if fee_model == ServiceFee.Model.RANGE and amount_max is None:
+        errors.setdefault("amount_max", _("A range needs a “to” amount."))
+    if amount_min is not None and amount_max is not None and amount_max < amount_min:
+        errors.setdefault("amount_max", _("The “to” amount cannot be less than the “from” amount."))
+    if currency not in ServiceFee.Currency.values:
+        errors["currency"] = _("Choose the currency of the amount.")
+    return errors
+
+
+def _match_for_answer(match_id: int) -> Match:
+    """Lock the match for an answer, or raise MatchAnswerError saying why it cannot be answered."""
+    # of=("self",): lock the match only; the lead is read for its state.
+    match = Match.objects.select_for_update(of=("self",)).select_related("lead").get(pk=match_id)
+    refusal = match_answer_refusal(match)
+    if refusal is not None:
+        raise MatchAnswerError(refusal)
+    return match
+
+
+def _record_answer(match: Match, *, status: str, user, message: str, **fields) -> None:
+    now = timezone.now()
+    match.status = status
+    match.responded_at = now
+    match.responded_by = user
+    match.firm_message = message
+    # Opened in the portal without the email arriving: it reached the firm now.
+    match.delivered_at = match.delivered_at or now
+    match.viewed_at = match.viewed_at or now
+    match.failure_reason = ""
+    for name, value in fields.items():
+        setattr(match, name, value)
+    match.save(
+        update_fields=[
+            "status",
+            "responded_at",
+            "responded_by",
+            "firm_message",
+            "delivered_at",
+            "viewed_at",
+            "failure_reason",
+            *fields,
+        ]
+    )
+    firms_response_refresh(firm_ids=[match.firm_id])
+
+
+@transaction.atomic
+def match_accept(*, match_id: int, user, message: str, quote: dict | None = None) -> Match:
+    """The firm takes the request, with a message and optionally a quote. The client is
+    emailed; their name and contact details stay hidden until they release them."""
+    message = (message or "").strip()
+    if not MESSAGE_MIN_LENGTH <= len(message) <= MESSAGE_MAX_LENGTH:
+        raise ValueError(f"The message must be {MESSAGE_MIN_LENGTH} to {MESSAGE_MAX_LENGTH} characters.")
+    quote = quote or {}
+    quote = {
+        "fee_model": quote.get("fee_model") or "",
+        "amount_min": quote.get("amount_min"),
+        "amount_max": quote.get("amount_max"),
+        "currency": quote.get("currency") or "",
+        "covers": (quote.get("covers") or "").strip(),
+    }
+    if errors := quote_errors(**quote):
+        raise ValueError(f"Inconsistent quote: {errors}")
+    if quote["fee_model"] == ServiceFee.Model.ON_REQUEST:
+        quote["currency"] = ""
+    match = _match_for_answer(match_id)
+    _record_answer(
+        match,
+        status=Match.Status.ACCEPTED,
+        user=user,
+        message=message,
+        quote_fee_model=quote["fee_model"],
+        quote_amount_min=quote["amount_min"],
+        quote_amount_max=quote["amount_max"],
+        quote_currency=quote["currency"],
+        quote_covers=quote["covers"][:300],
+    )
+    from .tasks import match_notify_accepted as match_notify_accepted_task
+
+    _enqueue(match_notify_accepted_task, match.pk)
+    return match
+
+
+@transaction.atomic
+def match_decline(*, match_id: int, user, reason: str, note: str = "") -> Match:
+    """The firm says no, with a reason (kept for figures, not shown to the client)."""
+    if reason not in Match.DeclineReason.values:
+        raise ValueError(f"Unknown decline reason: {reason!r}")
+    match = _match_for_answer(match_id)
+    _record_answer(
+        match,
+        status=Match.Status.DECLINED,
+        user=user,
+        message=(note or "").strip()[:NOTE_MAX_LENGTH],
+        decline_reason=reason,
+    )
+    return match
+
+
+@transaction.atomic
+def match_return(*, match_id: int, user, reason: str, note: str = "") -> Match:
+    """The firm hands the request back: spam, not a legal matter, or not for this firm.
+    Operators count returns by reason (intake/admin.py)."""
+    if reason not in Match.ReturnReason.values:
+        raise ValueError(f"Unknown return reason: {reason!r}")
+    match = _match_for_answer(match_id)
+    _record_answer(
+        match,
+        status=Match.Status.RETURNED,
+        user=user,
+        message=(note or "").strip()[:NOTE_MAX_LENGTH],
+        return_reason=reason,
+    )
+    return match
+
+
+def match_mark_viewed(*, match_id: int) -> bool:
+    """The firm opened the match: the first time records when. A pending or failed match
+    reached the firm through the portal, so it counts as delivered now. Returns True if
+    this call changed anything."""
+    now = timezone.now()
+    # Conditional UPDATEs: two tabs opening it at once record one first view.
+    first_view = Match.objects.filter(pk=match_id, viewed_at__isnull=True).update(viewed_at=now)
+    opened = Match.objects.filter(
+        pk=match_id, status__in=[Match.Status.PENDING, Match.Status.DELIVERED, Match.Status.FAILED]
+    ).update(status=Match.Status.VIEWED, delivered_at=Coalesce(F("delivered_at"), Value(now)), failure_reason="")
+    return bool(first_view or opened)
+
+
+def match_notify_accepted(*, match_id: int) -> None:
+    """Tell the client a firm accepted: its name, message and quote, and the link to the page
+    where they decide whether to give that firm their contact details."""
+    match = Match.objects.select_related("firm", "lead__practice_area", "lead__city").get(pk=match_id)
+    lead = match.lead
+    if match.status != Match.Status.ACCEPTED or lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
+        return
+    _send(
+        to=[lead.email],
+        template="match_accepted",
+        context={
+            "match": match,
+            "lead": lead,
+            "firm": match.firm,
+            "status_url": settings.SITE_URL + lead.get_absolute_url(),
+        },
+    )
+
+
+# --- Response figures (the ranking's response term) ----------------------------------------
+
+RESPONSE_WINDOW_DAYS = 180
+RESPONSE_MIN_MATCHES = 3
+
+
+def firms_response_refresh(*, firm_ids) -> None:
+    """Recompute how quickly and how often firms answer requests, then their ranking.
+
+    Over the firm's matches delivered in the last RESPONSE_WINDOW_DAYS days whose outcome is
+    known (answered: accepted, declined or returned; or expired unanswered). Matches still
+    open are left out until they are answered or expire, so a request that arrived an hour
+    ago does not count against the firm; neither does one the client withdrew before it
+    was answered.
+
+        median_response_hours = median of (responded_at − delivered_at) among answered ones
+        response_score = 0.5 × answered share + 0.5 × 1 / (1 + median hours / 24)
+
+    Both stay None (the ranking's neutral middle) with fewer than RESPONSE_MIN_MATCHES such
+    matches: one quick answer says little.
+    """
+    from directory.services import firms_refresh
+
+    ids = sorted(set(firm_ids))
+    if not ids:
+        return
+    since = timezone.now() - timedelta(days=RESPONSE_WINDOW_DAYS)
+    rows = (
+        Match.objects.filter(firm_id__in=ids, delivered_at__gte=since)
+        .filter(Q(responded_at__isnull=False) | Q(status=Match.Status.EXPIRED))
+        .values_list("firm_id", "delivered_at", "responded_at")
+    )
+    hours_by_firm: dict[int, list[float]] = {firm_id: [] for firm_id in ids}
+    decided: dict[int, int] = dict.fromkeys(ids, 0)
+    for firm_id, delivered_at, responded_at in rows:
+        decided[firm_id] += 1
+        if responded_at is not None:
+            hours_by_firm[firm_id].append(max(0.0, (responded_at - delivered_at).total_seconds() / 3600))
+    for firm_id in ids:
+        hours = hours_by_firm[firm_id]
+        median_hours = score = None
+        if decided[firm_id] >= RESPONSE_MIN_MATCHES:
+            answered_share = len(hours) / decided[firm_id]
+            speed = 1 / (1 + statistics.median(hours) / 24) if hours else 0.0
+            score = round(0.5 * answered_share + 0.5 * speed, 4)
+            median_hours = round(statistics.median(hours), 1) if hours else None
+        Firm.objects.filter(pk=firm_id).update(response_score=score, median_response_hours=median_hours)
+    firms_refresh(firm_ids=ids)

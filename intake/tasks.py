@@ -51,6 +51,18 @@ def match_notify_withdrawn(match_id: int) -> None:
     services.match_notify_withdrawn(match_id=match_id)
 
 
+@shared_task(bind=True, acks_late=True, max_retries=6)
+def match_notify_accepted(self, match_id: int) -> None:
+    from intake import services
+
+    try:
+        services.match_notify_accepted(match_id=match_id)
+    except services.DeliveryError as exc:
+        if exc.permanent:
+            return  # the client's address refuses mail; their status page shows the answer
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
 @shared_task
 def matches_sweep() -> int:
     from intake import services
@@ -92,3 +104,11 @@ def sessions_clear_expired() -> None:
     from django.core.management import call_command
 
     call_command("clearsessions")
+
+
+@shared_task
+def review_invitations_send() -> int:
+    """Hourly: invite clients to review the firms that accepted their requests."""
+    from intake import review_services
+
+    return review_services.review_invitations_send()

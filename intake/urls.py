@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reviews, views
 
 app_name = "intake"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("requests/<str:token>/release/<int:match_id>/", views.lead_release, name="lead_release"),
     path("requests/<str:token>/data.json", views.lead_export, name="lead_export"),
     path("requests/<str:token>/withdraw/", views.lead_withdraw, name="lead_withdraw"),
+    path("reviews/write/<str:signed>/", reviews.review_new, name="review_new"),
+    path("reviews/thanks/", reviews.review_thanks, name="review_thanks"),
 ]

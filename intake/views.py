@@ -236,6 +236,7 @@ MATCH_WORDS = {
     Match.Status.EXPIRED: gettext_lazy("expired: no answer in time"),
     Match.Status.CANCELLED: gettext_lazy("cancelled"),
     Match.Status.FAILED: gettext_lazy("could not be delivered"),
+    Match.Status.RETURNED: gettext_lazy("not taken up: outside what this firm handles"),
 }
 
 
@@ -252,6 +253,9 @@ def lead_status(request, token):
         else:
             match.words = MATCH_WORDS.get(match.status, match.get_status_display())
     reached = [m for m in matches if m.status not in (Match.Status.FAILED, Match.Status.CANCELLED)]
+    # Two or more firms accepted and at least one sent a quote: compare them side by side.
+    accepted = [m for m in matches if m.status == Match.Status.ACCEPTED]
+    comparison = accepted if len(accepted) >= 2 and any(m.has_quote for m in accepted) else []
     return render(
         request,
         "intake/lead_status.html",
@@ -259,6 +263,7 @@ def lead_status(request, token):
             "lead": lead,
             "matches": matches,
             "reached_count": len(reached),
+            "comparison": comparison,
             "fanout": settings.LEAD_FANOUT,
             "retry_until": lead.created_at + timedelta(days=settings.LEAD_UNMATCHED_RETRY_DAYS),
             "retry_days": settings.LEAD_UNMATCHED_RETRY_DAYS,

@@ -226,6 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     "leads-expire": {"task": "intake.tasks.leads_expire", "schedule": 3600},
     "leads-erase-expired": {"task": "intake.tasks.leads_erase_expired", "schedule": 24 * 3600},
     "sessions-clear-expired": {"task": "intake.tasks.sessions_clear_expired", "schedule": 24 * 3600},
+    "review-invitations-send": {"task": "intake.tasks.review_invitations_send", "schedule": 3600},
 }
 
 # Email: EMAIL_URL like smtp://user:pass@host:587 (environ's email_url); default to files.

@@ -7,6 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import views as accounts_views
 from guides.sitemaps import SITEMAPS
 from guides.views import healthz, robots_txt
 from intake.views import privacy
@@ -30,6 +31,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
+    # Ours first: the same sign-in page, answering 429 when an account is rate-limited.
+    path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
 ]
 

@@ -1,3 +1,635 @@
-from django.urls import path  # noqa: F401
+"""The firm's public profile, edited in the portal: details, logo, offices, team, articles,
+fees and social links. Members and owners alike may edit it.
 
-urlpatterns = []
+Every save ends in directory.services.firms_refresh, which recomputes completeness, rank and
+the search document and retires cached public pages. Rows are always looked up within the
+viewer's firm: another firm's office, lawyer, article or fee is a 404 (RELIABILITY A3).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from lawzana.markdown import render_markdown
+
+from ..images import LogoRejected, firm_logo_remove, firm_logo_set
+from ..models import Article, Firm, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
+from ..ranking import COMPLETENESS_ITEMS, MIN_DESCRIPTION_LENGTH
+from ..services import firms_refresh
+from .access import authz_denied, portal_view
+from .profile_forms import (
+    ArticleForm,
+    FirmDetailsForm,
+    LawyerForm,
+    LogoForm,
+    OfficeForm,
+    ServiceFeeForm,
+    SocialLinksForm,
+)
+
+# --- Services ------------------------------------------------------------------------------
+# Each takes a validated form of the viewer's firm, writes in one transaction and refreshes
+# what the public pages derive from the profile.
+
+
+def _lock_firm(firm: Firm) -> None:
+    """Serialise writes that depend on the firm's other rows (one headquarters, free slugs)."""
+    list(Firm.objects.select_for_update().filter(pk=firm.pk).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def firm_details_save(*, firm: Firm, form: FirmDetailsForm) -> Firm:
+    firm = form.save(commit=False)
+    # Only the form's columns: a full save would write back the listing flag and the derived
+    # fields as they were when the request began, undoing an operator's or the intake's change.
+    concrete = {field.name for field in Firm._meta.concrete_fields}
+    firm.save(update_fields=[*(name for name in form.fields if name in concrete), "description_html", "updated_at"])
+    form.save_m2m()
+    firms_refresh(firm_ids=[firm.pk])
+    return firm
+
+
+@transaction.atomic
+def office_save(*, firm: Firm, form: OfficeForm) -> Office:
+    """Keep exactly one headquarters: marking an office moves it there; the first office is it."""
+    _lock_firm(firm)
+    office = form.save(commit=False)
+    office.firm = firm
+    others = Office.objects.filter(firm=firm).exclude(pk=office.pk)
+    if office.is_headquarters:
+        others.filter(is_headquarters=True).update(is_headquarters=False)
+    elif not others.filter(is_headquarters=True).exists():
+        office.is_headquarters = True
+    office.save()
+    firms_refresh(firm_ids=[firm.pk])
+    return office
+
+
+@transaction.atomic
+def office_remove(*, firm: Firm, office: Office) -> None:
+    _lock_firm(firm)
+    was_headquarters = office.is_headquarters
+    office.delete()
+    if was_headquarters:
+        successor = Office.objects.filter(firm=firm).order_by("city__name", "pk").first()
+        if successor is not None:
+            Office.objects.filter(pk=successor.pk).update(is_headquarters=True)
+    firms_refresh(firm_ids=[firm.pk])
+
+
+def _unique_slug(model: type[models.Model], *, firm: Firm, text: str, fallback: str) -> str:
+    """A slug for `text` not yet used by the firm's rows of `model`: "li-na", "li-na-2", ...
+    Names in Chinese characters have no ASCII slug and get the fallback word instead."""
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(text)[: max_length - 6].strip("-") or fallback
+    taken = set(model.objects.filter(firm=firm, slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def lawyer_save(*, firm: Firm, form: LawyerForm) -> Lawyer:
+    lawyer = form.save(commit=False)
+    lawyer.firm = firm
+    if lawyer.pk is None:
+        _lock_firm(firm)
+        lawyer.slug = _unique_slug(Lawyer, firm=firm, text=lawyer.name, fallback="lawyer")
+    lawyer.save()
+    form.save_m2m()
+    firms_refresh(firm_ids=[firm.pk])
+    return lawyer
+
+
+@transaction.atomic
+def article_save(*, firm: Firm, form: ArticleForm) -> Article:
+    """The slug is set once: renaming an article keeps its public address."""
+    article = form.save(commit=False)
+    article.firm = firm
+    if not form.cleaned_data["is_published"]:
+        article.published_at = None
+    elif article.published_at is None:
+        article.published_at = timezone.now()
+    if article.pk is None:
+        _lock_firm(firm)
+        article.slug = _unique_slug(Article, firm=firm, text=article.title, fallback="article")
+    article.save()
+    firms_refresh(firm_ids=[firm.pk])
+    return article
+
+
+@transaction.atomic
+def fee_save(*, firm: Firm, form: ServiceFeeForm) -> ServiceFee:
+    fee = form.save(commit=False)
+    fee.firm = firm
+    fee.save()
+    firms_refresh(firm_ids=[firm.pk])
+    return fee
+
+
+@transaction.atomic
+def profile_item_remove(*, firm: Firm, item: models.Model) -> None:
+    item.delete()
+    firms_refresh(firm_ids=[firm.pk])
+
+
+@transaction.atomic
+def social_links_save(*, firm: Firm, urls: dict[str, str]) -> None:
+    """One link per network in `urls`; an empty address removes that network's link."""
+    for network, url in urls.items():
+        if url:
+            SocialLink.objects.update_or_create(firm=firm, network=network, defaults={"url": url})
+        else:
+            SocialLink.objects.filter(firm=firm, network=network).delete()
+    firms_refresh(firm_ids=[firm.pk])
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+NAV = (
+    ("profile", _("Overview")),
+    ("profile_details", _("Details")),
+    ("profile_logo", _("Logo")),
+    ("offices", _("Offices")),
+    ("lawyers", _("Team")),
+    ("articles", _("Articles")),
+    ("fees", _("Fees")),
+    ("social_links", _("Social links")),
+)
+
+
+def _page(request, current: str, *, exact: bool = True, **extra) -> dict:
+    """The context of a profile page: the portal tab, the profile's own menu (aria-current
+    "page" on the page itself, "true" on the list a form or confirmation belongs to)."""
+    nav = [
+        {
+            "url": reverse(f"portal:{name}", kwargs={"firm_slug": request.firm.slug}),
+            "label": label,
+            "current": ("page" if exact else "true") if name == current else "",
+        }
+        for name, label in NAV
+    ]
+    return {"section": "profile", "subsection": current, "profile_nav": nav, "firm": request.firm, **extra}
+
+
+# --- Overview ------------------------------------------------------------------------------
+
+
+def _missing_items(firm: Firm, counts: dict[str, int]) -> list[tuple[str, str]]:
+    """What directory.ranking.completeness finds missing: (what, in words; URL name of the page
+    where it is added), in the order of COMPLETENESS_ITEMS."""
+    present = {
+        "description": len(firm.description_md.strip()) >= MIN_DESCRIPTION_LENGTH,
+        "year_established": firm.year_established is not None,
+        "size": bool(firm.size),
+        "languages": counts["languages"] > 0,
+        "practice_areas": counts["practice_areas"] > 0,
+        "offices": counts["offices"] > 0,
+        "lawyers": counts["lawyers"] > 0,
+        "contact": bool(firm.email or firm.phone),
+        "website": bool(firm.website),
+    }
+    words = {
+        "description": (
+            gettext("a description of at least %(length)d characters") % {"length": MIN_DESCRIPTION_LENGTH},
+            "profile_details",
+        ),
+        "year_established": (gettext("the year the firm was established"), "profile_details"),
+        "size": (gettext("the firm's size"), "profile_details"),
+        "languages": (gettext("the languages the firm speaks"), "profile_details"),
+        "practice_areas": (gettext("practice areas"), "profile_details"),
+        "offices": (gettext("at least one office"), "offices"),
+        "lawyers": (gettext("at least one team member"), "lawyers"),
+        "contact": (gettext("a phone number or email address"), "profile_details"),
+        "website": (gettext("a website"), "profile_details"),
+    }
+    return [words[item] for item in COMPLETENESS_ITEMS if not present[item]]
+
+
+def _count(model_or_through, **filters) -> Coalesce:
+    rows = model_or_through.objects.filter(firm_id=OuterRef("pk"), **filters)
+    return Coalesce(Subquery(rows.values("firm_id").annotate(n=Count("pk")).values("n")), 0)
+
+
+def _relation_counts(firm: Firm) -> dict[str, int]:
+    """How many rows of each kind the profile has, in one query."""
+    counts = {
+        "languages": _count(Firm.languages.through),
+        "practice_areas": _count(Firm.practice_areas.through),
+        "offices": _count(Office),
+        "lawyers": _count(Lawyer),
+        "articles": _count(Article),
+        "published_articles": _count(Article, published_at__isnull=False),
+        "fees": _count(ServiceFee),
+        "social_links": _count(SocialLink),
+    }
+    # Prefixed: several names are also the firm's own relations.
+    row = Firm.objects.filter(pk=firm.pk).values(**{f"n_{name}": count for name, count in counts.items()}).get()
+    return {name: row[f"n_{name}"] for name in counts}
+
+
+@portal_view
+@require_safe
+def profile(request):
+    firm = request.firm
+    counts = _relation_counts(firm)
+    return render(
+        request,
+        "portal/profile/overview.html",
+        _page(request, "profile", counts=counts, missing=_missing_items(firm, counts)),
+    )
+
+
+# --- Details -------------------------------------------------------------------------------
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_details(request):
+    # A copy of the firm, not request.firm: a preview changes the form's instance in memory,
+    # and the page frame must keep showing the saved name.
+    firm = Firm.objects.get(pk=request.firm.pk)
+    preview = None
+    if request.method == "POST":
+        form = FirmDetailsForm(request.POST, instance=firm)
+        if form.is_valid():
+            if "preview" in request.POST:
+                preview = _details_preview(form)
+            else:
+                firm_details_save(firm=firm, form=form)
+                messages.success(request, _("The firm's details are saved."))
+                return redirect("portal:profile", firm_slug=firm.slug)
+    else:
+        form = FirmDetailsForm(instance=firm)
+    return render(
+        request,
+        "portal/profile/details.html",
+        _page(request, "profile_details", form=form, firm=firm, preview=preview),
+    )
+
+
+def _details_preview(form: FirmDetailsForm) -> dict:
+    """What the public header and description would show, built from the unsaved form."""
+    cleaned = form.cleaned_data
+    return {
+        "firm": form.instance,  # holds the cleaned values; it is not saved
+        "description_html": render_markdown(form.instance.description_md),
+        "languages": list(cleaned["languages"]),
+        "practice_areas": sorted(cleaned["practice_areas"], key=lambda area: area.name),
+    }
+
+
+# --- Logo ----------------------------------------------------------------------------------
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_logo(request):
+    firm = request.firm
+    form = LogoForm()
+    if request.method == "POST":
+        if "remove" in request.POST:
+            firm_logo_remove(firm=firm)
+            messages.success(request, _("The logo is removed."))
+            return redirect("portal:profile_logo", firm_slug=firm.slug)
+        form = LogoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                firm_logo_set(firm=firm, upload=form.cleaned_data["logo"])
+            except LogoRejected as exc:
+                form.add_error("logo", str(exc))
+            else:
+                messages.success(request, _("The new logo is saved."))
+                return redirect("portal:profile_logo", firm_slug=firm.slug)
+    return render(
+        request,
+        "portal/profile/logo.html",
+        _page(request, "profile_logo", form=form),
+    )
+
+
+@portal_view
+@require_safe
+@never_cache
+def profile_logo_file(request):
+    """The stored logo for the portal's own page: the public one answers only for listed firms."""
+    firm = request.firm
+    if not firm.logo:
+        raise Http404("This firm has no logo.")
+    try:
+        stored = default_storage.open(firm.logo.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("This firm has no logo.") from exc
+    response = FileResponse(stored, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Social links --------------------------------------------------------------------------
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def social_links(request):
+    firm = request.firm
+    current = dict(SocialLink.objects.filter(firm=firm).values_list("network", "url"))
+    if request.method == "POST":
+        form = SocialLinksForm(request.POST)
+        if form.is_valid():
+            social_links_save(firm=firm, urls=form.cleaned_data)
+            messages.success(request, _("The social links are saved."))
+            return redirect("portal:social_links", firm_slug=firm.slug)
+    else:
+        form = SocialLinksForm(initial=current)
+    return render(
+        request,
+        "portal/profile/social_links.html",
+        _page(request, "social_links", form=form),
+    )
+
+
+# --- Offices, lawyers, articles, fees: list, add, edit, delete -----------------------------
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One kind of the firm's rows and how the portal lists, edits and deletes them."""
+
+    name: str  # the list's URL name; the others are <item>_add, <item>_edit, <item>_delete
+    item: str
+    model: type[models.Model]
+    form_class: type
+    save: Callable
+    queryset: Callable[[Firm], models.QuerySet]
+    title: Promise
+    add_title: Promise
+    edit_title: Promise
+    saved: Promise
+    deleted: Promise
+    remove: Callable = profile_item_remove
+
+
+def _offices(firm):
+    return Office.objects.filter(firm=firm).select_related("city__country")
+
+
+def _lawyers(firm):
+    areas = PracticeArea.objects.order_by("name")
+    return Lawyer.objects.filter(firm=firm).prefetch_related("languages", Prefetch("practice_areas", queryset=areas))
+
+
+def _articles(firm):
+    # Drafts first, then the newest: the same order on every database.
+    return Article.objects.filter(firm=firm).order_by(F("published_at").desc(nulls_first=True), "-pk")
+
+
+def _fees(firm):
+    return ServiceFee.objects.filter(firm=firm)
+
+
+def _office_remove(*, firm, item):
+    office_remove(firm=firm, office=item)
+
+
+OFFICES = Rows(
+    name="offices",
+    item="office",
+    model=Office,
+    form_class=OfficeForm,
+    save=office_save,
+    queryset=_offices,
+    title=_("Offices"),
+    add_title=_("Add an office"),
+    edit_title=_("Edit an office"),
+    saved=_("The office is saved."),
+    deleted=_("The office is deleted."),
+    remove=_office_remove,
+)
+LAWYERS = Rows(
+    name="lawyers",
+    item="lawyer",
+    model=Lawyer,
+    form_class=LawyerForm,
+    save=lawyer_save,
+    queryset=_lawyers,
+    title=_("Team"),
+    add_title=_("Add a team member"),
+    edit_title=_("Edit a team member"),
+    saved=_("The team member is saved."),
+    deleted=_("The team member is removed."),
+)
+ARTICLES = Rows(
+    name="articles",
+    item="article",
+    model=Article,
+    form_class=ArticleForm,
+    save=article_save,
+    queryset=_articles,
+    title=_("Articles"),
+    add_title=_("Write an article"),
+    edit_title=_("Edit an article"),
+    saved=_("The article is saved."),
+    deleted=_("The article is deleted."),
+)
+FEES = Rows(
+    name="fees",
+    item="fee",
+    model=ServiceFee,
+    form_class=ServiceFeeForm,
+    save=fee_save,
+    queryset=_fees,
+    title=_("Fees"),
+    add_title=_("Add a fee"),
+    edit_title=_("Edit a fee"),
+    saved=_("The fee is saved."),
+    deleted=_("The fee is deleted."),
+)
+
+
+def _get_item(request, rows: Rows, pk: int):
+    """The viewer's firm's row, or a logged 404 (another firm's row is never revealed)."""
+    item = rows.model.objects.filter(firm=request.firm, pk=pk).first()
+    if item is None:
+        raise authz_denied(request, rows.item)
+    return item
+
+
+def _list(request, rows: Rows):
+    items = list(rows.queryset(request.firm))
+    return render(request, f"portal/profile/{rows.name}.html", _page(request, rows.name, rows=rows, items=items))
+
+
+def _edit(request, rows: Rows, item=None):
+    firm = request.firm
+    if request.method == "POST":
+        form = rows.form_class(request.POST, instance=item, firm=firm)
+        if form.is_valid():
+            try:
+                rows.save(firm=firm, form=form)
+            except IntegrityError:
+                # Two saves at once can both pass the form's checks; the database keeps one.
+                form.add_error(
+                    None, _("Someone saved a clashing entry at the same time: check the list and try again.")
+                )
+            else:
+                messages.success(request, rows.saved)
+                return redirect(f"portal:{rows.name}", firm_slug=firm.slug)
+    else:
+        form = rows.form_class(instance=item, firm=firm)
+    title = rows.edit_title if item else rows.add_title
+    return render(
+        request,
+        "portal/profile/item_form.html",
+        _page(request, rows.name, exact=False, rows=rows, form=form, item=item, title=title),
+    )
+
+
+def _delete(request, rows: Rows, pk: int):
+    item = _get_item(request, rows, pk)
+    if request.method == "POST":
+        rows.remove(firm=request.firm, item=item)
+        messages.success(request, rows.deleted)
+        return redirect(f"portal:{rows.name}", firm_slug=request.firm.slug)
+    return render(
+        request, "portal/profile/item_delete.html", _page(request, rows.name, exact=False, rows=rows, item=item)
+    )
+
+
+@portal_view
+@require_safe
+def offices(request):
+    return _list(request, OFFICES)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def office_add(request):
+    return _edit(request, OFFICES)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def office_edit(request, pk):
+    return _edit(request, OFFICES, _get_item(request, OFFICES, pk))
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def office_delete(request, pk):
+    return _delete(request, OFFICES, pk)
+
+
+@portal_view
+@require_safe
+def lawyers(request):
+    return _list(request, LAWYERS)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def lawyer_add(request):
+    return _edit(request, LAWYERS)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def lawyer_edit(request, pk):
+    return _edit(request, LAWYERS, _get_item(request, LAWYERS, pk))
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def lawyer_delete(request, pk):
+    return _delete(request, LAWYERS, pk)
+
+
+@portal_view
+@require_safe
+def articles(request):
+    return _list(request, ARTICLES)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def article_add(request):
+    return _edit(request, ARTICLES)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def article_edit(request, pk):
+    return _edit(request, ARTICLES, _get_item(request, ARTICLES, pk))
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def article_delete(request, pk):
+    return _delete(request, ARTICLES, pk)
+
+
+@portal_view
+@require_safe
+def fees(request):
+    return _list(request, FEES)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def fee_add(request):
+    return _edit(request, FEES)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def fee_edit(request, pk):
+    return _edit(request, FEES, _get_item(request, FEES, pk))
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def fee_delete(request, pk):
+    return _delete(request, FEES, pk)
+
+
+P = "<slug:firm_slug>/profile/"
+
+urlpatterns = [
+    path(P, profile, name="profile"),
+    path(f"{P}details/", profile_details, name="profile_details"),
+    path(f"{P}logo/", profile_logo, name="profile_logo"),
+    path(f"{P}logo/current.png", profile_logo_file, name="profile_logo_file"),
+    path(f"{P}social/", social_links, name="social_links"),
+    path(f"{P}offices/", offices, name="offices"),
+    path(f"{P}offices/new/", office_add, name="office_add"),
+    path(f"{P}offices/<int:pk>/", office_edit, name="office_edit"),
+    path(f"{P}offices/<int:pk>/delete/", office_delete, name="office_delete"),
+    path(f"{P}lawyers/", lawyers, name="lawyers"),
+    path(f"{P}lawyers/new/", lawyer_add, name="lawyer_add"),
+    path(f"{P}lawyers/<int:pk>/", lawyer_edit, name="lawyer_edit"),
+    path(f"{P}lawyers/<int:pk>/delete/", lawyer_delete, name="lawyer_delete"),
+    path(f"{P}articles/", articles, name="articles"),
+    path(f"{P}articles/new/", article_add, name="article_add"),
+    path(f"{P}articles/<int:pk>/", article_edit, name="article_edit"),
+    path(f"{P}articles/<int:pk>/delete/", article_delete, name="article_delete"),
+    path(f"{P}fees/", fees, name="fees"),
+    path(f"{P}fees/new/", fee_add, name="fee_add"),
+    path(f"{P}fees/<int:pk>/", fee_edit, name="fee_edit"),
+    path(f"{P}fees/<int:pk>/delete/", fee_delete, name="fee_delete"),
+]

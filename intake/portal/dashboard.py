@@ -1,3 +1,44 @@
-from django.urls import path  # noqa: F401
+"""The firm's landing page in the portal: what waits for an answer, this week's load, whether
+the firm is listed and accepting requests, and twelve months of figures (chart and table)."""
 
-urlpatterns = []
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from directory.portal.access import portal_view
+from intake import figures
+
+
+@portal_view
+@require_safe
+def dashboard(request):
+    firm = request.firm
+    months = figures.firm_months(firm=firm)
+    charts = [
+        figures.bar_chart(
+            chart_id="chart-requests",
+            title=_("Requests received per month"),
+            points=[(m.month, m.received) for m in months],
+        ),
+        figures.bar_chart(
+            chart_id="chart-views",
+            title=_("Profile views per month"),
+            points=[(m.month, m.profile_views) for m in months],
+        ),
+    ]
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "section": "dashboard",
+            "overview": figures.firm_overview(firm=firm),
+            "months": months,
+            "charts": charts,
+        },
+    )
+
+
+urlpatterns = [
+    path("<slug:firm_slug>/", dashboard, name="dashboard"),
+]

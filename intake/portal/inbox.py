@@ -1,3 +1,204 @@
-from django.urls import path  # noqa: F401
+"""The firm's request inbox: its matches, one match's page, and the three answers (accept,
+decline, return). Every match is fetched through request.firm, so another firm's match is a
+404 (RELIABILITY A3); what a firm sees of the client follows A5."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from directory.portal.access import authz_denied, portal_view
+from intake import services
+from intake.models import Match
+
+from .filters import GROUP_OF_STATUS, STATUS_GROUP_LABELS, MatchFilter
+from .forms import AcceptForm, DeclineForm, ReturnForm
+
+PAGE_SIZE = 25
+# The client's personal data is never needed for a list row: not even loaded.
+LEAD_PII = ("lead__name", "lead__email", "lead__phone", "lead__description")
+
+
+@portal_view
+@require_safe
+@never_cache
+def inbox(request):
+    firm_matches = Match.objects.filter(firm=request.firm)
+    filterset = MatchFilter(
+        request.GET,
+        queryset=firm_matches.select_related("lead__practice_area", "lead__city")
+        .defer(*LEAD_PII)
+        .order_by("-created_at", "-pk"),
+        request=request,
+    )
+    # An invalid filter (an unknown status, another firm's city, a junk date) shows its error
+    # and an empty list rather than silently ignoring what was asked.
+    matches = filterset.qs if filterset.is_valid() else firm_matches.none()
+    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+    for match in page:
+        match.group = GROUP_OF_STATUS.get(match.status, "")
+        match.group_label = STATUS_GROUP_LABELS.get(match.group, match.get_status_display())
+        match.can_open = services.match_is_visible_to_firm(match)
+
+    counts = dict.fromkeys(STATUS_GROUP_LABELS, 0)
+    for row in firm_matches.order_by().values("status").annotate(n=Count("pk")):
+        counts[GROUP_OF_STATUS[row["status"]]] += row["n"]
+    return render(
+        request,
+        "portal/inbox/match_list.html",
+        {
+            "section": "inbox",
+            "filter": filterset,
+            "page_obj": page,
+            "counts": [(group, STATUS_GROUP_LABELS[group], n) for group, n in counts.items()],
+            "current_group": filterset.form.cleaned_data.get("status") if filterset.is_valid() else None,
+            "total": sum(counts.values()),
+        },
+    )
+
+
+def _firm_match(request, public_id) -> Match:
+    match = (
+        Match.objects.select_related("lead__practice_area", "lead__city__country", "lead__preferred_language")
+        .filter(public_id=public_id, firm=request.firm)
+        .first()
+    )
+    if match is None:
+        raise authz_denied(request, "match")
+    return match
+
+
+def _render_match(request, match, *, status=200, **forms):
+    answerable = services.match_answer_refusal(match) is None
+    accepted = match.status == Match.Status.ACCEPTED
+    context = {
+        "section": "inbox",
+        "match": match,
+        "lead": match.lead,
+        "group": GROUP_OF_STATUS.get(match.status, ""),
+        "group_label": STATUS_GROUP_LABELS.get(GROUP_OF_STATUS.get(match.status, ""), match.get_status_display()),
+        "is_accepted": accepted,
+        "is_expired": match.status == Match.Status.EXPIRED,
+        "answerable": answerable,
+        # Before accepting, the firm sees a shortened summary with contact details hidden.
+        "summary": None if accepted else services.redacted_summary(match.lead.description),
+        # Only the client's own release to this firm shows their name, email and phone.
+        "show_contact": accepted and match.contact_released_at is not None,
+    }
+    if answerable:
+        context.update(
+            accept_form=forms.get("accept_form") or AcceptForm(prefix="accept"),
+            decline_form=forms.get("decline_form") or DeclineForm(prefix="decline"),
+            return_form=forms.get("return_form") or ReturnForm(prefix="return"),
+        )
+    return render(request, "portal/inbox/match_detail.html", context, status=status)
+
+
+@portal_view
+@require_safe
+@never_cache
+def match(request, public_id):
+    match = _firm_match(request, public_id)
+    if not services.match_is_visible_to_firm(match):
+        # Declined, returned, withdrawn or erased: the firm no longer sees it (A5).
+        raise Http404("This request is no longer available to the firm.")
+    if request.method == "GET" and services.match_mark_viewed(match_id=match.pk):
+        match = _firm_match(request, public_id)
+    return _render_match(request, match)
+
+
+def _refused(request, match, message):
+    """A 409 page: the request cannot be answered (any more); nothing was changed."""
+    return render(
+        request,
+        "portal/inbox/match_conflict.html",
+        {"section": "inbox", "message": message, "match": match, "can_open": services.match_is_visible_to_firm(match)},
+        status=409,
+    )
+
+
+def _answer(request, match, form, *, form_name, answer, success_message, next_url):
+    """Shared by the three answers: refuse what cannot be answered (409), show form errors
+    (400), else answer through the service and redirect."""
+    refusal = services.match_answer_refusal(match)
+    if refusal is not None:
+        return _refused(request, match, refusal)
+    if not form.is_valid():
+        return _render_match(request, match, status=400, **{form_name: form})
+    try:
+        answer(form)
+    except services.MatchAnswerError as exc:  # answered in another tab in the meantime
+        return _refused(request, _firm_match(request, match.public_id), str(exc))
+    messages.success(request, success_message)
+    return redirect(next_url)
+
+
+@portal_view
+@require_POST
+@never_cache
+def match_accept(request, public_id):
+    match = _firm_match(request, public_id)
+    return _answer(
+        request,
+        match,
+        AcceptForm(request.POST, prefix="accept"),
+        form_name="accept_form",
+        answer=lambda form: services.match_accept(
+            match_id=match.pk, user=request.user, message=form.cleaned_data["message"], quote=form.quote
+        ),
+        success_message=_(
+            "You accepted the request. We emailed the client your message; you will see their contact "
+            "details here if they choose to give them to you."
+        ),
+        next_url=reverse("portal:match", kwargs={"firm_slug": request.firm.slug, "public_id": match.public_id}),
+    )
+
+
+@portal_view
+@require_POST
+@never_cache
+def match_decline(request, public_id):
+    match = _firm_match(request, public_id)
+    return _answer(
+        request,
+        match,
+        DeclineForm(request.POST, prefix="decline"),
+        form_name="decline_form",
+        answer=lambda form: services.match_decline(
+            match_id=match.pk, user=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+        ),
+        success_message=_("You declined the request. It is no longer shown to your firm."),
+        next_url=reverse("portal:inbox", kwargs={"firm_slug": request.firm.slug}),
+    )
+
+
+@portal_view
+@require_POST
+@never_cache
+def match_return(request, public_id):
+    match = _firm_match(request, public_id)
+    return _answer(
+        request,
+        match,
+        ReturnForm(request.POST, prefix="return"),
+        form_name="return_form",
+        answer=lambda form: services.match_return(
+            match_id=match.pk, user=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+        ),
+        success_message=_("You returned the request. Our operators will look at it."),
+        next_url=reverse("portal:inbox", kwargs={"firm_slug": request.firm.slug}),
+    )
+
+
+urlpatterns = [
+    path("<slug:firm_slug>/requests/", inbox, name="inbox"),
+    path("<slug:firm_slug>/requests/<uuid:public_id>/", match, name="match"),
+    path("<slug:firm_slug>/requests/<uuid:public_id>/accept/", match_accept, name="match_accept"),
+    path("<slug:firm_slug>/requests/<uuid:public_id>/decline/", match_decline, name="match_decline"),
+    path("<slug:firm_slug>/requests/<uuid:public_id>/return/", match_return, name="match_return"),
+]

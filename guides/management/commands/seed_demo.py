@@ -19,12 +19,18 @@ from directory.demo_firms import seed_firms
 from guides.demo import seed_guides
 
 DEMO_PASSWORD = "lawzana-demo-password"
+# Every demo account signs in with a second factor from this published secret: add it to an
+# authenticator app, or run `manage.py demo_totp` for the current code. Demo only.
+DEMO_TOTP_SECRET = "LAWZANADEMOTOTPSECRETLAWZANADEMO"
 # (email, name, is_superuser). Both are staff; the editor joins the "Editors" group.
 DEMO_USERS = [
     ("admin@lawzana.example", "Demo Admin", True),
     ("editor@lawzana.example", "Demo Editor", False),
 ]
 EDITORS_GROUP = "Editors"
+# A firm owner for the portal, and the demo firm they manage.
+DEMO_FIRM_USER = ("firm@lawzana.example", "Demo Firm Owner")
+DEMO_FIRM_SLUG = "songhua-river-legal-partners-demo"
 
 
 class Command(BaseCommand):
@@ -47,6 +53,7 @@ class Command(BaseCommand):
             # Fictional firms with offices, lawyers, fees, reviews and verifications.
             seed_firms(places=places, tally=tally)
             user_lines = self.ensure_demo_users(tally)
+            user_lines += self.ensure_demo_firm_user(tally)
 
         self.stdout.write("Demo data:")
         for model in sorted({model for model, _status in tally}):
@@ -80,6 +87,45 @@ class Command(BaseCommand):
                 tally["User", UNCHANGED] += 1
             if not is_superuser and editors is not None and not user.groups.filter(pk=editors.pk).exists():
                 user.groups.add(editors)
+            self.ensure_sign_in(user)
         if editors is None:
             lines.append(f'No "{EDITORS_GROUP}" group yet: the demo editor has no group permissions.')
         return lines
+
+    def ensure_demo_firm_user(self, tally: Counter) -> list[str]:
+        """The demo firm's owner, for trying the portal; never touches an existing password."""
+        from directory.models import Firm, Membership
+
+        email, name = DEMO_FIRM_USER
+        User = get_user_model()
+        user = User.objects.filter(email=email).first()
+        lines = []
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, name=name)
+            tally["User", CREATED] += 1
+            lines.append(f"Demo account created: {email} / {DEMO_PASSWORD} (firm portal)")
+        else:
+            tally["User", UNCHANGED] += 1
+        self.ensure_sign_in(user)
+        firm = Firm.objects.filter(slug=DEMO_FIRM_SLUG).first()
+        if firm is not None and not Membership.objects.filter(user=user, firm=firm).exists():
+            Membership.objects.create(user=user, firm=firm, role=Membership.Role.OWNER)
+        if lines:
+            lines.append(f"Demo accounts use the authenticator secret {DEMO_TOTP_SECRET} (or: manage.py demo_totp).")
+        return lines
+
+    @staticmethod
+    def ensure_sign_in(user) -> None:
+        """Verified email and the demo TOTP secret, so the account can sign in straight away."""
+        from allauth.account.models import EmailAddress
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.utils import encrypt
+
+        if not EmailAddress.objects.filter(user=user, email=user.email, verified=True).exists():
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            Authenticator.objects.create(
+                user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(DEMO_TOTP_SECRET)}
+            )

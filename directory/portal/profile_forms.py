@@ -1,0 +1,323 @@
+"""Forms of the portal's profile pages. They validate only: directory.portal.profile saves
+what they clean (with the firm set by the view, never from the POST)."""
+
+import re
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.forms.boundfield import BoundField
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.forms import CityField
+from directory.images import ACCEPTED_CONTENT_TYPES
+
+from ..models import Article, Firm, Language, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
+
+PHONE_REGION = "CN"  # numbers typed without +country are read as Chinese ones
+DESCRIPTION_MAX = 5000
+BIO_MAX = 3000
+ARTICLE_MAX = 20000
+WEB_SCHEMES = ["http", "https"]
+
+
+# Control characters other than line breaks and tabs (NUL, escape, the C1 range): PostgreSQL
+# cannot store NUL, HTML cannot show any of them, and only scripts or broken copy-paste type them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def refuse_control_characters(value: str) -> None:
+    # NUL is left to Django's own validator, which every CharField has: one message is enough.
+    if CONTROL_CHARACTERS.search(value.replace("\x00", "")):
+        raise forms.ValidationError(
+            _("Remove the invisible control characters (they come with some copied text)."), code="control"
+        )
+
+
+class RedisplayBoundField(BoundField):
+    def value(self):
+        # Only what is shown again changes (as U+FFFD); validation still sees the input.
+        value = super().value()
+        return CONTROL_CHARACTERS.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+class TextChecksMixin:
+    """Refuse control characters in every text field, and show refused input without them,
+    so that a page with errors is still valid HTML."""
+
+    bound_field_class = RedisplayBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(refuse_control_characters)
+
+
+class WebURLField(forms.URLField):
+    """A web address: http(s) only (no javascript:, data: or ftp:); "example.com" becomes https://."""
+
+    default_validators = [URLValidator(schemes=WEB_SCHEMES)]
+    default_error_messages = {"invalid": _("Enter a web address starting with https:// or http://.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class GroupedCheckboxesBoundField(BoundField):
+    @property
+    def groups(self):
+        """[(group name or "", [checkbox subwidgets])] in the order of the choices."""
+        groups: dict[str, list] = {}
+        for widget in self.subwidgets:
+            groups.setdefault(self.field.group_label(widget.data["value"].instance), []).append(widget)
+        return list(groups.items())
+
+
+class CheckboxesField(forms.ModelMultipleChoiceField):
+    """Checkboxes, rendered by portal/profile/includes/checkboxes.html in a fieldset per group."""
+
+    widget = forms.CheckboxSelectMultiple
+    bound_field_class = GroupedCheckboxesBoundField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("We don't know one of the options you chose: pick from the list.")}
+        )
+        super().__init__(**kwargs)
+
+    def group_label(self, obj) -> str:
+        return ""
+
+
+class PracticeAreasField(CheckboxesField):
+    """Practice areas (never their groups), grouped under their group."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "queryset",
+            PracticeArea.objects.areas()
+            .select_related("parent")
+            .order_by("parent__position", "parent__name", "position", "name"),
+        )
+        super().__init__(**kwargs)
+
+    def group_label(self, area) -> str:
+        return area.parent.name
+
+
+class LanguagesField(CheckboxesField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Language.objects.order_by("name"))
+        super().__init__(**kwargs)
+
+
+def clean_phone(raw: str) -> str:
+    """An international (E.164) number, e.g. +8645188880000; "" stays ""."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    invalid = forms.ValidationError(_("Enter a valid phone number, e.g. +86 451 8888 0000."), code="invalid")
+    try:
+        number = phonenumbers.parse(raw, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        raise invalid from None
+    if not phonenumbers.is_valid_number(number):
+        raise invalid
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
+    """The firm's public facts. The name is left out once the firm is listed: operators
+    checked it, so changing it goes through them."""
+
+    description_md = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "What the firm does and for whom. Markdown: **bold**, *italics*, lists, [links](https://…). "
+            "At least 150 characters count towards a complete profile."
+        ),
+    )
+    website = WebURLField(label=_("Website"), required=False, max_length=200)
+    languages = LanguagesField(label=_("Spoken languages"))
+    practice_areas = PracticeAreasField(
+        label=_("Practice areas"), help_text=_("Requests are matched to firms by these areas and their offices.")
+    )
+
+    class Meta:
+        model = Firm
+        fields = [
+            "name",
+            "tagline",
+            "description_md",
+            "year_established",
+            "size",
+            "website",
+            "email",
+            "phone",
+            "languages",
+            "practice_areas",
+        ]
+        help_texts = {
+            "tagline": _("One line under the firm's name, e.g. “Data protection and disputes, from Harbin”.")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.is_listed:
+            del self.fields["name"]
+        self.fields["size"].choices = [("", _("Not stated")), *Firm.Size.choices]
+        # Set here, not in the class body: the current year changes while the process runs.
+        self.fields["year_established"] = forms.IntegerField(
+            label=_("Year established"), required=False, min_value=1800, max_value=timezone.localdate().year
+        )
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone"))
+
+
+class FirmItemForm(TextChecksMixin, forms.ModelForm):
+    """A form for one of the firm's rows (office, lawyer, article, fee). `firm` is the
+    viewer's firm, used in checks that span the firm's rows; the view sets the row's firm."""
+
+    def __init__(self, *args, firm: Firm, **kwargs):
+        self.firm = firm
+        super().__init__(*args, **kwargs)
+
+
+class OfficeForm(FirmItemForm):
+    city = CityField(label=_("City"))
+
+    class Meta:
+        model = Office
+        fields = ["city", "address", "postal_code", "phone", "is_headquarters"]
+        labels = {"is_headquarters": _("This is the headquarters")}
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone"))
+
+    def clean(self):
+        cleaned = super().clean()
+        others = Office.objects.filter(firm=self.firm).exclude(pk=self.instance.pk)
+        city, address = cleaned.get("city"), cleaned.get("address")
+        # The unique constraint names `firm`, which the form does not have, so Django skips it.
+        if city and address and others.filter(city=city, address=address).exists():
+            self.add_error("address", _("The firm already has an office at this address in this city."))
+        if (
+            self.instance.pk
+            and self.instance.is_headquarters
+            and not cleaned.get("is_headquarters")
+            and not others.filter(is_headquarters=True).exists()
+        ):
+            self.add_error(
+                "is_headquarters",
+                _("The firm needs a headquarters: to move it, mark another office as the headquarters."),
+            )
+        return cleaned
+
+
+class LawyerForm(FirmItemForm):
+    bio = forms.CharField(label=_("Biography"), required=False, max_length=BIO_MAX, widget=forms.Textarea)
+    languages = LanguagesField(label=_("Languages"))
+    practice_areas = PracticeAreasField(label=_("Practice areas"))
+
+    class Meta:
+        model = Lawyer
+        fields = ["name", "role", "bio", "bar_admission", "languages", "practice_areas", "position"]
+        help_texts = {"position": _("Team members are listed by this number, lowest first, then by name.")}
+
+
+class ArticleForm(FirmItemForm):
+    body_md = forms.CharField(
+        label=_("Text"),
+        max_length=ARTICLE_MAX,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Markdown: **bold**, *italics*, lists, ### headings, [links](https://…)."),
+    )
+    is_published = forms.BooleanField(label=_("Published on the firm's public page"), required=False)
+
+    class Meta:
+        model = Article
+        fields = ["title", "summary", "body_md"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["is_published"].initial = self.instance.published_at is not None
+
+
+class ServiceFeeForm(FirmItemForm):
+    class Meta:
+        model = ServiceFee
+        fields = ["service", "fee_model", "amount_min", "amount_max", "currency", "notes"]
+        help_texts = {
+            "amount_min": _("The fee for flat and hourly fees; the lowest amount of a range."),
+            "amount_max": _("Only for a range: the highest amount."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        model, low, high = cleaned.get("fee_model"), cleaned.get("amount_min"), cleaned.get("amount_max")
+        if model is None:
+            return cleaned
+        if low is not None and low <= 0:
+            self.add_error("amount_min", _("Enter an amount above zero."))
+        if model == ServiceFee.Model.ON_REQUEST:
+            for name in ("amount_min", "amount_max"):
+                if cleaned.get(name) is not None:
+                    self.add_error(name, _("Leave the amounts empty for a fee “on request”."))
+        elif model in (ServiceFee.Model.FLAT, ServiceFee.Model.HOURLY):
+            if low is None:
+                self.add_error("amount_min", _("Enter the fee."))
+            if high is not None:
+                self.add_error("amount_max", _("Leave “to” empty: only a range has two amounts."))
+        elif model == ServiceFee.Model.RANGE:
+            if low is None:
+                self.add_error("amount_min", _("Enter the lowest amount of the range."))
+            if high is None:
+                self.add_error("amount_max", _("Enter the highest amount of the range."))
+            if low is not None and high is not None and high < low:
+                self.add_error("amount_max", _("The highest amount cannot be below the lowest."))
+        return cleaned
+
+
+SOCIAL_URL_MAX = SocialLink._meta.get_field("url").max_length
+
+
+class SocialLinksForm(TextChecksMixin, forms.Form):
+    """One address per network; an empty box removes that network's link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = SocialLink._meta.get_field("url").max_length
+        for network in SocialLink.Network:
+            self.fields[network.value] = WebURLField(
+                label=network.label,
+                required=False,
+                max_length=limit,
+                error_messages={
+                    "max_length": _("Keep the address to %(limit)d characters or fewer.") % {"limit": limit}
+                },
+            )
+
+
+class LogoForm(forms.Form):
+    # A FileField, not an ImageField: ImageField would decode the upload with Pillow before
+    # directory.images has refused it for its size (images.logo_reencode does that first).
+    logo = forms.FileField(
+        label=_("Logo file"),
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES}),
+        error_messages={"required": _("Choose a file to upload."), "empty": _("This file is empty.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["logo"].help_text = _(
+            "PNG, JPEG or WebP, at most %(size)s MB. It is shown in a square of up to %(side)s pixels."
+        ) % {"size": settings.PORTAL_LOGO_MAX_BYTES // (1024 * 1024), "side": settings.PORTAL_LOGO_SIZE}
