@@ -191,6 +191,8 @@ class Match(models.Model):
     quote_amount_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     quote_currency = models.CharField(max_length=3, choices=ServiceFee.Currency.choices, blank=True)
     quote_covers = models.CharField(max_length=300, blank=True)
+    # When the client was emailed about the acceptance; the sweeper re-sends until it is set.
+    client_notified_at = models.DateTimeField(null=True, blank=True)
     contact_released_at = models.DateTimeField(null=True, blank=True)
 
     objects = MatchQuerySet.as_manager()

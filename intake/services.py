@@ -449,6 +449,12 @@ def lead_export(*, lead: Lead) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+# How long an acceptance notice may sit in the queue before the sweeper publishes it again.
+NOTIFY_GRACE_SECONDS = 120
+# After this, a notice that never went out is left to the status page the client already has.
+NOTIFY_GIVE_UP_DAYS = 7
+
+
 def matches_sweep() -> int:
     """Re-publish pending matches whose task was lost (broker down, worker killed) and mark
     those out of attempts as failed. Returns how many were re-published."""
@@ -470,6 +476,20 @@ def matches_sweep() -> int:
             count += 1
         except (KombuOperationalError, ConnectionError, OSError):
             logger.warning("Broker unreachable; match %s stays pending.", match_id)
+            break
+    # Acceptances whose email to the client was lost with its task message.
+    from .tasks import match_notify_accepted as match_notify_accepted_task
+
+    for match_id in Match.objects.filter(
+        status=Match.Status.ACCEPTED,
+        client_notified_at__isnull=True,
+        responded_at__lt=now - timedelta(seconds=NOTIFY_GRACE_SECONDS),
+        responded_at__gte=now - timedelta(days=NOTIFY_GIVE_UP_DAYS),
+    ).values_list("pk", flat=True):
+        try:
+            match_notify_accepted_task.delay(match_id)
+        except (KombuOperationalError, ConnectionError, OSError):
+            logger.warning("Broker unreachable; acceptance notice for match %s waits.", match_id)
             break
     # New requests whose matching never ran (their task was lost too).
     for lead_id in Lead.objects.filter(
@@ -732,23 +752,45 @@ def match_mark_viewed(*, match_id: int) -> bool:
     return bool(first_view or opened)
 
 
-def match_notify_accepted(*, match_id: int) -> None:
+def match_notify_accepted(*, match_id: int) -> bool:
     """Tell the client a firm accepted: its name, message and quote, and the link to the page
-    where they decide whether to give that firm their contact details."""
-    match = Match.objects.select_related("firm", "lead__practice_area", "lead__city").get(pk=match_id)
-    lead = match.lead
-    if match.status != Match.Status.ACCEPTED or lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
-        return
-    _send(
-        to=[lead.email],
-        template="match_accepted",
-        context={
-            "match": match,
-            "lead": lead,
-            "firm": match.firm,
-            "status_url": settings.SITE_URL + lead.get_absolute_url(),
-        },
-    )
+    where they decide whether to give that firm their contact details. Returns True if this
+    call sent it.
+
+    The match row stays locked while sending, so a second task for the same match (the
+    sweeper's re-send) skips it; client_notified_at is set in the same transaction, so a crash
+    before the commit leaves the notice to the sweeper rather than losing it.
+    """
+    with transaction.atomic():
+        match = (
+            Match.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("firm", "lead__practice_area", "lead__city")
+            .filter(pk=match_id, status=Match.Status.ACCEPTED, client_notified_at__isnull=True)
+            .first()
+        )
+        if match is None:
+            return False
+        lead = match.lead
+        if lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
+            return False
+        _send(
+            to=[lead.email],
+            template="match_accepted",
+            context={
+                "match": match,
+                "lead": lead,
+                "firm": match.firm,
+                "status_url": settings.SITE_URL + lead.get_absolute_url(),
+            },
+        )
+        Match.objects.filter(pk=match_id).update(client_notified_at=timezone.now())
+    return True
+
+
+def match_notify_accepted_failed(*, match_id: int, reason: str) -> None:
+    """The client's address refuses mail: stop trying (their status page shows the answer)."""
+    Match.objects.filter(pk=match_id, client_notified_at__isnull=True).update(client_notified_at=timezone.now())
+    logger.warning("Acceptance notice for match %s not deliverable: %s", match_id, reason)
 
 
 # --- Response figures (the ranking's response term) ----------------------------------------

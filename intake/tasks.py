@@ -59,7 +59,8 @@ def match_notify_accepted(self, match_id: int) -> None:
         services.match_notify_accepted(match_id=match_id)
     except services.DeliveryError as exc:
         if exc.permanent:
-            return  # the client's address refuses mail; their status page shows the answer
+            services.match_notify_accepted_failed(match_id=match_id, reason=str(exc))
+            return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
