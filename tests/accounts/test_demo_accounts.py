@@ -26,3 +26,17 @@ def test_the_demo_firm_owner_signs_in_with_the_printed_code_and_manages_the_demo
     membership = Membership.objects.get(user__email="firm@lawzana.example")
     assert membership.role == "owner"
     assert client.get(reverse("portal:home")).wsgi_request.user.email == "firm@lawzana.example"
+
+
+@pytest.mark.django_db
+def test_the_demo_firm_has_requests_in_its_inbox_without_client_details(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    membership = Membership.objects.select_related("user", "firm").get(user__email="firm@lawzana.example")
+    client.force_login(membership.user)
+
+    response = client.get(reverse("portal:inbox", kwargs={"firm_slug": membership.firm.slug}))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.count("Corporate &amp; Company Law") >= 4
+    assert "Demo Client" not in content and "138 0000 0000" not in content

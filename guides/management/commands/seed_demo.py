@@ -31,6 +31,32 @@ EDITORS_GROUP = "Editors"
 # A firm owner for the portal, and the demo firm they manage.
 DEMO_FIRM_USER = ("firm@lawzana.example", "Demo Firm Owner")
 DEMO_FIRM_SLUG = "songhua-river-legal-partners-demo"
+# (days ago, match status, description): fictional requests in the demo firm's inbox.
+DEMO_REQUESTS = [
+    (
+        0,
+        "delivered",
+        "We are a Harbin machinery exporter setting up a joint venture with a Russian "
+        "distributor and need the shareholder agreement reviewed. Call me on 138 0000 0000.",
+    ),
+    (
+        3,
+        "viewed",
+        "Our small trading company wants to add a second shareholder and change the "
+        "legal representative. What filings are needed and how long do they take?",
+    ),
+    (
+        40,
+        "accepted",
+        "A supplier breached our distribution contract; we want to understand our options "
+        "before the next delivery is due.",
+    ),
+    (
+        75,
+        "declined",
+        "We plan to acquire a local food-processing company and need due diligence on its licences and debts.",
+    ),
+]
 
 
 class Command(BaseCommand):
@@ -54,6 +80,7 @@ class Command(BaseCommand):
             seed_firms(places=places, tally=tally)
             user_lines = self.ensure_demo_users(tally)
             user_lines += self.ensure_demo_firm_user(tally)
+            self.ensure_demo_requests(tally)
 
         self.stdout.write("Demo data:")
         for model in sorted({model for model, _status in tally}):
@@ -113,6 +140,71 @@ class Command(BaseCommand):
         if lines:
             lines.append(f"Demo accounts use the authenticator secret {DEMO_TOTP_SECRET} (or: manage.py demo_totp).")
         return lines
+
+    def ensure_demo_requests(self, tally: Counter) -> None:
+        """A few fictional requests in the demo firm's inbox, answered in various ways, so the
+        portal's inbox, request page and figures have something to show. Created once."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from directory.models import City, Firm, PracticeArea
+        from intake import consent
+        from intake.models import Consent, Lead, Match
+
+        firm = Firm.objects.filter(slug=DEMO_FIRM_SLUG).first()
+        city = City.objects.filter(slug="harbin").first()
+        area = PracticeArea.objects.filter(slug="corporate-and-company-law").first()
+        if firm is None or city is None or area is None:
+            return
+        texts = consent.consent_texts(fanout=settings.LEAD_FANOUT)
+        now = timezone.now()
+        for number, (days_ago, status, description) in enumerate(DEMO_REQUESTS, start=1):
+            key = f"demo-request-{number}"
+            if Lead.objects.filter(dedupe_key=key).exists():
+                tally["Lead", UNCHANGED] += 1
+                continue
+            created = now - timedelta(days=days_ago)
+            lead = Lead.objects.create(
+                practice_area=area,
+                city=city,
+                description=description,
+                urgency=Lead.Urgency.SOON,
+                budget=Lead.Budget.FROM_5K,
+                client_type=Lead.ClientType.BUSINESS,
+                name=f"Demo Client {number}",
+                email=f"client{number}@demo.lawzana.example",
+                status=Lead.Status.MATCHED,
+                dedupe_key=key,
+                created_at=created,
+                confirmed_at=created,
+                matched_at=created,
+            )
+            for purpose in (Consent.Purpose.PROCESS, Consent.Purpose.SHARE):
+                Consent.objects.create(
+                    lead=lead,
+                    purpose=purpose,
+                    policy_version=consent.POLICY_VERSION,
+                    text_digest=consent.digest(texts[purpose]),
+                    locale="en",
+                    given_at=created,
+                )
+            answered = status in {Match.Status.ACCEPTED, Match.Status.DECLINED}
+            Match.objects.create(
+                lead=lead,
+                firm=firm,
+                slot=1,
+                status=status,
+                reason="Office in Harbin; practises corporate law",
+                created_at=created,
+                delivered_at=created,
+                viewed_at=created + timedelta(hours=2) if status != Match.Status.DELIVERED else None,
+                responded_at=created + timedelta(hours=5) if answered else None,
+                firm_message="Demo answer: we can help and will send an engagement letter." if answered else "",
+                decline_reason=Match.DeclineReason.CAPACITY if status == Match.Status.DECLINED else "",
+                client_notified_at=created + timedelta(hours=5) if status == Match.Status.ACCEPTED else None,
+            )
+            tally["Lead", CREATED] += 1
 
     @staticmethod
     def ensure_sign_in(user) -> None:
