@@ -11,6 +11,7 @@ from accounts import views as accounts_views
 from guides.sitemaps import SITEMAPS
 from guides.views import healthz, robots_txt
 from intake.views import privacy
+from lawzana.security import csp_report
 from lawzana.views import bench_control
 
 # The admin's own login form would skip allauth's rate limits and second factor (A7).
@@ -21,6 +22,7 @@ admin.site.index_title = _("Guides, places and practice areas")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("csp-report/", csp_report, name="csp_report"),
     # The benchmark's control page (bench/run.py): "hello world" through the middleware stack.
     path("bench/hello", bench_control, name="bench_control"),
     path("robots.txt", robots_txt, name="robots_txt"),
