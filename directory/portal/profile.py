@@ -512,100 +512,29 @@ def _delete(request, rows: Rows, pk: int):
     )
 
 
-@portal_view
-@require_safe
-def offices(request):
-    return _list(request, OFFICES)
+def _crud_urls(prefix: str, rows: Rows, singular: str) -> list:
+    """List, add, edit and delete pages for one kind of profile row, all through portal_view."""
+    edit_methods = require_http_methods(["GET", "HEAD", "POST"])
 
+    def listing(request):
+        return _list(request, rows)
 
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def office_add(request):
-    return _edit(request, OFFICES)
+    def add(request):
+        return _edit(request, rows)
 
+    def edit(request, pk):
+        return _edit(request, rows, _get_item(request, rows, pk))
 
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def office_edit(request, pk):
-    return _edit(request, OFFICES, _get_item(request, OFFICES, pk))
+    def delete(request, pk):
+        return _delete(request, rows, pk)
 
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def office_delete(request, pk):
-    return _delete(request, OFFICES, pk)
-
-
-@portal_view
-@require_safe
-def lawyers(request):
-    return _list(request, LAWYERS)
-
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def lawyer_add(request):
-    return _edit(request, LAWYERS)
-
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def lawyer_edit(request, pk):
-    return _edit(request, LAWYERS, _get_item(request, LAWYERS, pk))
-
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def lawyer_delete(request, pk):
-    return _delete(request, LAWYERS, pk)
-
-
-@portal_view
-@require_safe
-def articles(request):
-    return _list(request, ARTICLES)
-
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def article_add(request):
-    return _edit(request, ARTICLES)
-
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def article_edit(request, pk):
-    return _edit(request, ARTICLES, _get_item(request, ARTICLES, pk))
-
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def article_delete(request, pk):
-    return _delete(request, ARTICLES, pk)
-
-
-@portal_view
-@require_safe
-def fees(request):
-    return _list(request, FEES)
-
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def fee_add(request):
-    return _edit(request, FEES)
-
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def fee_edit(request, pk):
-    return _edit(request, FEES, _get_item(request, FEES, pk))
-
-
-@portal_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def fee_delete(request, pk):
-    return _delete(request, FEES, pk)
+    base = f"{prefix}{rows.name}/"
+    return [
+        path(base, portal_view(require_safe(listing)), name=rows.name),
+        path(f"{base}new/", portal_view(edit_methods(add)), name=f"{singular}_add"),
+        path(f"{base}<int:pk>/", portal_view(edit_methods(edit)), name=f"{singular}_edit"),
+        path(f"{base}<int:pk>/delete/", portal_view(edit_methods(delete)), name=f"{singular}_delete"),
+    ]
 
 
 P = "<slug:firm_slug>/profile/"
@@ -616,20 +545,8 @@ urlpatterns = [
     path(f"{P}logo/", profile_logo, name="profile_logo"),
     path(f"{P}logo/current.png", profile_logo_file, name="profile_logo_file"),
     path(f"{P}social/", social_links, name="social_links"),
-    path(f"{P}offices/", offices, name="offices"),
-    path(f"{P}offices/new/", office_add, name="office_add"),
-    path(f"{P}offices/<int:pk>/", office_edit, name="office_edit"),
-    path(f"{P}offices/<int:pk>/delete/", office_delete, name="office_delete"),
-    path(f"{P}lawyers/", lawyers, name="lawyers"),
-    path(f"{P}lawyers/new/", lawyer_add, name="lawyer_add"),
-    path(f"{P}lawyers/<int:pk>/", lawyer_edit, name="lawyer_edit"),
-    path(f"{P}lawyers/<int:pk>/delete/", lawyer_delete, name="lawyer_delete"),
-    path(f"{P}articles/", articles, name="articles"),
-    path(f"{P}articles/new/", article_add, name="article_add"),
-    path(f"{P}articles/<int:pk>/", article_edit, name="article_edit"),
-    path(f"{P}articles/<int:pk>/delete/", article_delete, name="article_delete"),
-    path(f"{P}fees/", fees, name="fees"),
-    path(f"{P}fees/new/", fee_add, name="fee_add"),
-    path(f"{P}fees/<int:pk>/", fee_edit, name="fee_edit"),
-    path(f"{P}fees/<int:pk>/delete/", fee_delete, name="fee_delete"),
+    *_crud_urls(P, OFFICES, "office"),
+    *_crud_urls(P, LAWYERS, "lawyer"),
+    *_crud_urls(P, ARTICLES, "article"),
+    *_crud_urls(P, FEES, "fee"),
 ]
