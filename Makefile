@@ -1,4 +1,4 @@
-.PHONY: run test setup worker lock lint format bench
+.PHONY: run test setup worker lock lint format bench load
 
 run:
 	scripts/dev run
@@ -12,6 +12,8 @@ lock:
 	scripts/dev lock
 bench:
 	scripts/dev bench
+load:
+	scripts/dev load
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 format:

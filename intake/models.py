@@ -70,6 +70,9 @@ class Lead(models.Model):
     dedupe_key = models.CharField(max_length=64, db_index=True, editable=False)
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the email with the status (and confirmation) link went out; the sweeper re-sends
+    # until it is set, so a request made while the broker was down is not stranded.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     matched_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)

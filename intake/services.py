@@ -179,26 +179,42 @@ def lead_from_confirmation_token(token: str) -> Lead | None:
     return Lead.objects.filter(pk=pk).first()
 
 
-def lead_send_confirmation(*, lead_id: int) -> None:
+def lead_send_confirmation(*, lead_id: int) -> bool:
     """Email the client their private status link, and the confirmation link while the
-    request waits for it."""
-    lead = Lead.objects.select_related("practice_area", "city").get(pk=lead_id)
-    if lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
-        return
-    confirm_url = None
-    if lead.status == Lead.Status.NEW:
-        confirm_url = settings.SITE_URL + reverse("intake:lead_confirm", kwargs={"signed": confirmation_token(lead)})
-    context = {
-        "lead": lead,
-        "confirm_url": confirm_url,
-        "status_url": settings.SITE_URL + lead.get_absolute_url(),
-        "fanout": settings.LEAD_FANOUT,
-    }
-    _send(
-        to=[lead.email],
-        template="lead_confirm",
-        context=context,
-    )
+    request waits for it. Returns True if this call sent it.
+
+    Sent under a row lock and recorded in the same transaction, like the acceptance notice:
+    a repeated task sends nothing, and a lost one is re-published by the sweeper.
+    """
+    with transaction.atomic():
+        lead = (
+            Lead.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("practice_area", "city")
+            .filter(pk=lead_id, confirmation_sent_at__isnull=True)
+            .first()
+        )
+        if lead is None or lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
+            return False
+        confirm_url = None
+        if lead.status == Lead.Status.NEW:
+            confirm_url = settings.SITE_URL + reverse(
+                "intake:lead_confirm", kwargs={"signed": confirmation_token(lead)}
+            )
+        context = {
+            "lead": lead,
+            "confirm_url": confirm_url,
+            "status_url": settings.SITE_URL + lead.get_absolute_url(),
+            "fanout": settings.LEAD_FANOUT,
+        }
+        _send(to=[lead.email], template="lead_confirm", context=context)
+        Lead.objects.filter(pk=lead_id).update(confirmation_sent_at=timezone.now())
+    return True
+
+
+def lead_send_confirmation_failed(*, lead_id: int, reason: str) -> None:
+    """The address refuses mail (a typo): stop trying; the client can send the form again."""
+    Lead.objects.filter(pk=lead_id, confirmation_sent_at__isnull=True).update(confirmation_sent_at=timezone.now())
+    logger.warning("Confirmation for lead %s not deliverable: %s", lead_id, reason)
 
 
 @transaction.atomic
@@ -476,6 +492,24 @@ def matches_sweep() -> int:
             count += 1
         except (KombuOperationalError, ConnectionError, OSError):
             logger.warning("Broker unreachable; match %s stays pending.", match_id)
+            break
+    # Clients' status/confirmation emails lost with their task message (broker down).
+    from .tasks import lead_send_confirmation as lead_send_confirmation_task
+
+    for lead_id in (
+        Lead.objects.filter(
+            confirmation_sent_at__isnull=True,
+            erased_at__isnull=True,
+            created_at__lt=now - timedelta(seconds=NOTIFY_GRACE_SECONDS),
+            created_at__gte=now - timedelta(days=NOTIFY_GIVE_UP_DAYS),
+        )
+        .exclude(status=Lead.Status.WITHDRAWN)
+        .values_list("pk", flat=True)
+    ):
+        try:
+            lead_send_confirmation_task.delay(lead_id)
+        except (KombuOperationalError, ConnectionError, OSError):
+            logger.warning("Broker unreachable; the email for lead %s waits.", lead_id)
             break
     # Acceptances whose email to the client was lost with its task message.
     from .tasks import match_notify_accepted as match_notify_accepted_task

@@ -19,8 +19,9 @@ def lead_send_confirmation(self, lead_id: int) -> None:
     try:
         services.lead_send_confirmation(lead_id=lead_id)
     except services.DeliveryError as exc:
-        if exc.permanent:
-            return  # a mistyped address: the client can submit again with the right one
+        if exc.permanent:  # a mistyped address: the client can submit again with the right one
+            services.lead_send_confirmation_failed(lead_id=lead_id, reason=str(exc))
+            return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 

@@ -193,7 +193,8 @@ def _redis_db(url: str, db: int) -> str:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down, pages render uncached and the form keeps working.
+            "BACKEND": "lawzana.cache.ResilientRedisCache",
             "LOCATION": env.str("REDIS_CACHE_URL", default=_redis_db(REDIS_URL, 1)),
             "KEY_PREFIX": "lawzana",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -302,7 +303,9 @@ LEAD_UNMATCHED_RETRY_DAYS = env.int("LEAD_UNMATCHED_RETRY_DAYS", default=14)
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=180)
 LEAD_MIN_FILL_SECONDS = env.int("LEAD_MIN_FILL_SECONDS", default=4)
 LEAD_RATE_LIMIT = env.str("LEAD_RATE_LIMIT", default="5/10m")  # submissions per IP address
-MATCH_DELIVERY_LEASE_SECONDS = 300
+# How long a delivery attempt holds its match before the sweeper may hand it to another
+# worker. Keep it above CELERY_TASK_TIME_LIMIT; the fault tests (tests/fault) shorten it.
+MATCH_DELIVERY_LEASE_SECONDS = env.int("MATCH_DELIVERY_LEASE_SECONDS", default=300)
 MATCH_DELIVERY_MAX_ATTEMPTS = 8
 MATCH_DELIVERY_RETRY_BASE_SECONDS = env.int("MATCH_DELIVERY_RETRY_BASE_SECONDS", default=30)
 
@@ -353,6 +356,9 @@ SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=3
 # trusted proxy that overwrites it, e.g. HTTP_X_REAL_IP; never a raw X-Forwarded-For.
 CLIENT_IP_META_KEY = env.str("CLIENT_IP_META_KEY", default="REMOTE_ADDR")
 RATELIMIT_IP_META_KEY = CLIENT_IP_META_KEY
+# With the cache unreachable, requests are taken without the per-address limit rather than
+# refused (honeypot, minimum fill time and the 24 h dedupe still apply).
+RATELIMIT_FAIL_OPEN = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

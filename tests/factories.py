@@ -436,6 +436,7 @@ class LeadFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"client{n}@example.com")
     phone = "+8613812345678"
     status = "confirmed"
+    confirmation_sent_at = factory.LazyFunction(timezone.now)
     confirmed_at = factory.LazyFunction(timezone.now)
     dedupe_key = factory.Sequence(lambda n: f"{n:064x}")
 

@@ -76,3 +76,38 @@ def test_an_address_that_refuses_mail_is_not_retried_for_ever(
     match.refresh_from_db()
     assert match.client_notified_at is not None
     assert client_emails() == []
+
+
+def test_a_request_made_while_the_broker_was_down_still_gets_its_confirmation_email_once(
+    harbin, cyber_law, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from intake.models import Lead
+
+    settings.LEAD_EMAIL_CONFIRMATION = True
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as patched, django_capture_on_commit_callbacks(execute=True):
+        patched.setattr(tasks.lead_send_confirmation, "delay", broker_down)
+        lead, _created = services.lead_submit(
+            practice_area=cyber_law,
+            city=harbin,
+            description="Our shop's customer list leaked; what must we do now?",
+            urgency=Lead.Urgency.URGENT,
+            budget=Lead.Budget.UNSURE,
+            preferred_language=None,
+            client_type=Lead.ClientType.BUSINESS,
+            name="Li Lei",
+            email="li.lei@example.com",
+            phone="",
+            consents=["process", "share"],
+        )
+    assert mail.outbox == []
+
+    Lead.objects.filter(pk=lead.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    services.matches_sweep()
+    services.matches_sweep()
+
+    assert [message.to for message in mail.outbox] == [["li.lei@example.com"]]
+    assert "/requests/confirm/" in mail.outbox[0].body

@@ -89,7 +89,7 @@ def test_an_expired_confirmation_link_is_a_404(client):
 
 
 def test_the_confirmation_email_has_both_links_and_escapes_the_name(settings):
-    lead = LeadFactory(status=Lead.Status.NEW, confirmed_at=None, name="<b>Zhao</b> & Co")
+    lead = LeadFactory(status=Lead.Status.NEW, confirmed_at=None, confirmation_sent_at=None, name="<b>Zhao</b> & Co")
 
     services.lead_send_confirmation(lead_id=lead.pk)
 

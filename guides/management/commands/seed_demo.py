@@ -177,6 +177,7 @@ class Command(BaseCommand):
                 status=Lead.Status.MATCHED,
                 dedupe_key=key,
                 created_at=created,
+                confirmation_sent_at=created,
                 confirmed_at=created,
                 matched_at=created,
             )

@@ -1,0 +1,68 @@
+"""A Redis cache that fails open: when Redis is unreachable, reads miss and writes are dropped,
+so pages render from the database and the request form keeps taking requests (RELIABILITY F2).
+
+After a failure the cache is skipped for OUTAGE_BACKOFF_SECONDS, so that a Redis that hangs
+costs one socket timeout per process every few seconds, not one per cache call.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("lawzana.cache")
+OUTAGE_BACKOFF_SECONDS = 5.0
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0  # per process: the cache is skipped until then
+
+    def _guarded(self, name, fallback, *args, **kwargs):
+        if time.monotonic() < ResilientRedisCache._down_until:
+            return fallback() if callable(fallback) else fallback
+        try:
+            return getattr(super(), name)(*args, **kwargs)
+        except UNREACHABLE as exc:
+            ResilientRedisCache._down_until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
+            logger.warning("cache_unreachable op=%s error=%s", name, type(exc).__name__)
+            return fallback() if callable(fallback) else fallback
+
+    def get(self, key, default=None, version=None):
+        return self._guarded("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guarded("get_many", dict, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guarded("has_key", False, key, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("set", None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("add", False, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("set_many", lambda: list(data), data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guarded("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guarded("delete_many", None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        def missing():
+            raise ValueError(f"Key {key!r} not found (the cache is unreachable).")
+
+        return self._guarded("incr", missing, key, delta, version)
+
+    def clear(self):
+        return self._guarded("clear", False)

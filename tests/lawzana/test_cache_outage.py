@@ -1,0 +1,57 @@
+"""With the cache's Redis unreachable the site still serves pages and takes requests."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from lawzana import cache as resilient
+from tests.factories import FirmFactory, GuideFactory
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
+
+
+@pytest.fixture
+def cache_down(settings, monkeypatch):
+    monkeypatch.setattr(resilient.ResilientRedisCache, "_down_until", 0.0)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "lawzana.cache.ResilientRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    yield
+    monkeypatch.setattr(resilient.ResilientRedisCache, "_down_until", 0.0)
+
+
+def test_reads_miss_writes_are_dropped_and_counters_say_missing(cache_down):
+    assert cache.get("key", "default") == "default"
+    assert cache.set("key", "value") is None
+    assert cache.add("key", "value") is False
+    assert cache.get_many(["a", "b"]) == {}
+    with pytest.raises(ValueError):
+        cache.incr("counter")
+
+
+@pytest.mark.django_db
+def test_pages_and_the_request_form_still_open(client, cache_down, harbin, cyber_law):
+    GuideFactory(city=harbin, practice_area=cyber_law, published=True)
+    FirmFactory(cities=[harbin], practice_areas=[cyber_law])
+    landing = reverse(
+        "guides:landing", kwargs={"country": harbin.country.slug, "city": harbin.slug, "practice_area": cyber_law.slug}
+    )
+
+    for path in [reverse("guides:home"), landing, landing, reverse("intake:lead_new")]:
+        assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.django_db
+def test_after_a_failure_the_cache_is_skipped_for_a_few_seconds(cache_down, monkeypatch):
+    cache.get("key")
+    calls = []
+    monkeypatch.setattr(
+        resilient.RedisCache, "get", lambda *args, **kwargs: calls.append(args) or "from redis", raising=True
+    )
+
+    assert cache.get("key", "default") == "default"
+    assert calls == []
