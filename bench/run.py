@@ -111,9 +111,9 @@ def run(cmd, env=None, timeout=600, check=True):
     return result
 
 
-def psql(db, sql):
+def psql(db, sql, timeout=60):
     cmd = ["psql", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", db, "-Atc", sql]
-    return run(cmd, timeout=60).stdout.strip()
+    return run(cmd, timeout=timeout).stdout.strip()
 
 
 def redis_flush(db):
@@ -138,9 +138,16 @@ def ensure_database(db, env):
     firms = int(psql(db, "SELECT count(*) FROM directory_firm"))
     if firms:
         log(f"{db} already holds {firms} firms: seeding skipped")
-        return
-    log("seeding with manage.py seed_scale (about 1-2 minutes)")
-    run([PY, "manage.py", "seed_scale"], env=env, timeout=900)
+    else:
+        log("seeding with manage.py seed_scale (about 1-2 minutes)")
+        run([PY, "manage.py", "seed_scale"], env=env, timeout=900)
+        # seed_scale inserts every firm, then rewrites it twice (firms_refresh): two dead rows
+        # per live one. Compact once, as a restored or long-lived database would be.
+        log("VACUUM (FULL, ANALYZE) after seeding")
+        psql(db, "VACUUM (FULL, ANALYZE)", timeout=600)
+    # What autovacuum does in production (it may be off on a development server): clear what
+    # earlier runs' leads and matches left behind, and refresh the planner's statistics.
+    psql(db, "VACUUM (ANALYZE)", timeout=600)
 
 
 class Process:
@@ -420,6 +427,7 @@ def main() -> int:
     parser.add_argument("--db", default="lawzana_bench")
     args = parser.parse_args()
     table = Table()
+    load_at_start = os.getloadavg()
     processes = []
     mailbox = None
     tmp = Path(tempfile.mkdtemp(prefix="lawzana-bench-"))
@@ -647,6 +655,13 @@ def main() -> int:
             ", ".join(f"{mb:.0f} MB" for mb in worker_rss),
             "< 150 MB each",
             max(worker_rss) < 150,
+        )
+        # The machine may be shared: say how busy it was, since every figure depends on it.
+        table.add(
+            "machine load (1-min average)",
+            f"{load_at_start[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end ({os.cpu_count()} CPUs)",
+            "information",
+            None,
         )
     except Exception as exc:  # still print what was measured, and fail
         import traceback

@@ -32,14 +32,14 @@ def firms_serving(
 
 
 def with_card_data(firms: QuerySet, *, city: City | None = None) -> QuerySet:
-    """What a firm card shows: languages, practice areas, and its offices (in `city` if given)."""
+    """What a firm card (includes/firm_card.html) shows: languages and its offices (in `city`
+    if given). Its practice areas are not on the card, so they are not loaded."""
     offices = Office.objects.select_related("city")
     if city is not None:
         offices = offices.filter(city=city)
     # The long texts stay in the database: cards show none of them.
     return firms.defer("description_md", "description_html", "search_text", "search_vector").prefetch_related(
         "languages",
-        Prefetch("practice_areas", queryset=PracticeArea.objects.order_by("name")),
         Prefetch("offices", queryset=offices, to_attr="card_offices"),
     )
 
@@ -74,7 +74,8 @@ def firm_profile(*, slug: str) -> Firm:
 
 def firms_for_compare(*, slugs: list[str]) -> list[Firm]:
     firms = with_card_data(Firm.objects.listed().filter(slug__in=slugs)).prefetch_related(
-        Prefetch("offices", queryset=Office.objects.select_related("city"), to_attr="all_offices")
+        Prefetch("practice_areas", queryset=PracticeArea.objects.order_by("name")),
+        Prefetch("offices", queryset=Office.objects.select_related("city"), to_attr="all_offices"),
     )
     by_slug = {firm.slug: firm for firm in firms}
     return [by_slug[slug] for slug in slugs if slug in by_slug]

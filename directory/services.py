@@ -1,4 +1,5 @@
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -45,13 +46,28 @@ def firms_refresh(*, firm_ids: Iterable[int] | None = None) -> int:
     return len(ids)
 
 
-def content_generation() -> int:
-    """The current generation of public content (see CONTENT_GENERATION_KEY)."""
+# [(generation, time.monotonic() when read)]: the generation this process read last, for
+# content_generation(max_age=...). Cleared by this process's own bumps.
+_held_generation: list = [None]
+
+
+def content_generation(*, max_age: float = 0) -> int:
+    """The current generation of public content (see CONTENT_GENERATION_KEY).
+
+    With max_age > 0, the value this process read at most max_age seconds ago is used as it
+    is, without a round trip to the cache: what another process changed shows up to max_age
+    seconds late (this process's own bumps show at once). Only the anonymous page cache's
+    hits use it (lawzana.middleware.PageCacheMiddleware), with a second or so.
+    """
+    held = _held_generation[0]
+    if max_age > 0 and held is not None and time.monotonic() - held[1] < max_age:
+        return held[0]
     generation = cache.get(CONTENT_GENERATION_KEY)
     if generation is None:
         # A new, random number (not 0): a lost key must not bring back old pages.
         cache.add(CONTENT_GENERATION_KEY, secrets.randbits(62), timeout=None)
         generation = cache.get(CONTENT_GENERATION_KEY, 0)
+    _held_generation[0] = (generation, time.monotonic())
     return generation
 
 
@@ -66,6 +82,7 @@ def content_generation_bump() -> None:
 
 
 def _bump_generation() -> None:
+    _held_generation[0] = None
     try:
         cache.incr(CONTENT_GENERATION_KEY)
     except ValueError:  # no generation yet (or evicted): start a fresh one

@@ -1,23 +1,19 @@
 import hashlib
 import html
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Window
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_response_headers, patch_vary_headers
 from django.utils.html import strip_tags
-from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
@@ -26,6 +22,7 @@ from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
 from directory.selectors import firms_serving, with_card_data
 from directory.services import content_generation
+from lawzana.middleware import is_shareable_request, shared_page_response
 
 from .forms import FindLawyerForm
 from .models import Guide, landing_title, landing_url
@@ -209,10 +206,22 @@ def _guide_body(guide):
 
 
 def _firm_page(request, firms):
-    """The requested page of firms; a page number out of range or not a number is a 404."""
+    """The requested page of firms; a page number out of range or not a number is a 404.
+
+    The rows and their total come in one query (COUNT(*) OVER (), computed before LIMIT), so
+    a listing pays one round trip, not a count and then the rows. Anything but a plausible
+    page number goes the usual way, which refuses it.
+    """
     paginator = Paginator(firms, settings.FIRMS_PER_PAGE)
+    raw = request.GET.get("page") or "1"
     try:
-        return paginator.page(request.GET.get("page") or 1)
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 10_000):
+            return paginator.page(raw)
+        offset = (int(raw) - 1) * paginator.per_page
+        rows = list(firms.annotate(listing_total=Window(Count("pk")))[offset : offset + paginator.per_page])
+        # A page past the end has no row to carry the total: count the usual way then.
+        paginator.count = rows[0].listing_total if rows else firms.count()
+        return Page(rows, paginator.validate_number(raw), paginator)
     except InvalidPage as exc:
         raise Http404(str(exc)) from exc
 
@@ -247,51 +256,15 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
     )
 
 
-# How long a whole landing page stays cached for anonymous visitors. Edits retire it at
-# once (the content generation); this bounds what no save announces: a guide turning stale
-# with time, a verification lapsing, a renamed city.
+# How long a whole landing page stays cached for anonymous visitors. Edits retire it through
+# the content generation (at once; in other processes within PAGE_CACHE_GENERATION_SECONDS);
+# this bounds what no save announces: a guide turning stale with time, a verification lapsing.
 LANDING_CACHE_SECONDS = 300
-
-
-class _RecentPages:
-    """The landing pages this process served last: a small LRU in front of the shared cache.
-
-    An entry counts only for the generation it was rendered in and until it expires, exactly
-    like the shared copy, so it never shows a page the shared cache would not.
-    """
-
-    def __init__(self, size):
-        self.size = size
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key, generation):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None:
-                return None
-            if entry["generation"] != generation or entry["expires_at"] <= time.time():
-                del self.entries[key]
-                return None
-            self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key, entry):
-        with self.lock:
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-_recent_pages = _RecentPages(size=100)  # at most a few MB per process
 
 
 def _landing_page_cacheable(request) -> bool:
     """Only an anonymous visitor without a session or pending messages gets the shared copy."""
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
-        return False
-    return not request.user.is_authenticated
+    return is_shareable_request(request) and not request.user.is_authenticated
 
 
 @login_not_required
@@ -308,14 +281,11 @@ def landing(request, country, city, practice_area):
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     key = f"landing-page:{get_language()}:{digest}"
     generation = content_generation()
-    # The shared cache holds each copy with the generation it was rendered in; this process
-    # keeps the last few it served, so a hit costs one small round trip (the generation).
-    entry = _recent_pages.get(key, generation)
-    if entry is None:
-        entry = cache.get(key)
-        if entry is None or entry["generation"] != generation or entry["expires_at"] <= time.time():
-            entry = None
-    if entry is None:
+    # The shared cache holds each copy with the generation it was rendered in. Once served,
+    # lawzana.middleware.PageCacheMiddleware keeps one in this process too and answers the
+    # next visitors before the rest of the stack runs.
+    entry = cache.get(key)
+    if entry is None or entry["generation"] != generation or entry["expires_at"] <= time.time():
         response, goes_live_at = _landing(request, country, city, practice_area)
         if response.status_code != 200:
             return response
@@ -331,16 +301,7 @@ def landing(request, country, city, practice_area):
             "last_modified": int(timezone.now().timestamp()),
         }
         cache.set(key, entry, timeout)
-    _recent_pages.put(key, entry)
-    response = HttpResponse(entry["content"], content_type=entry["content_type"])
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["last_modified"])
-    # Browsers revalidate every time (a cheap 304), so an edit shows on the next visit.
-    patch_response_headers(response, cache_timeout=0)
-    patch_vary_headers(response, ["Cookie"])  # signed-in visitors get their own page
-    return get_conditional_response(
-        request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
-    )
+    return shared_page_response(request, entry)
 
 
 def _landing(request, country, city, practice_area):

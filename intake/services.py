@@ -242,14 +242,24 @@ def lead_match(*, lead_id: int) -> list[Match]:
         # the outer join to preferred_language.
         Lead.objects.select_for_update(of=("self",))
         .select_related("city__region", "city__country", "practice_area", "preferred_language")
-        .annotate(may_share=Exists(Consent.objects.filter(lead=OuterRef("pk"), purpose=Consent.Purpose.SHARE)))
+        .annotate(
+            may_share=Exists(Consent.objects.filter(lead=OuterRef("pk"), purpose=Consent.Purpose.SHARE)),
+            has_matches=Exists(Match.objects.filter(lead=OuterRef("pk"))),
+        )
         .get(pk=lead_id)
     )
     if lead.status not in (Lead.Status.CONFIRMED, Lead.Status.UNMATCHED, Lead.Status.MATCHED) or lead.is_erased:
         return []
     if not lead.may_share:
         return []  # never shared without the separate consent (PIPL Art. 23)
-    existing = list(lead.matches.values_list("slot", "firm_id", "round"))
+    # A first matching (the usual case) skips the query for earlier matches. has_matches comes
+    # from the snapshot taken before the lock was granted, so it can miss matches a concurrent
+    # run committed meanwhile; that run also set matched_at, which the locked row shows as
+    # committed (PostgreSQL re-reads a row locked FOR UPDATE after waiting).
+    if lead.has_matches or lead.matched_at is not None:
+        existing = list(lead.matches.values_list("slot", "firm_id", "round"))
+    else:
+        existing = []
     used_slots = {slot for slot, _firm, _round in existing}
     free_slots = [slot for slot in range(1, settings.LEAD_FANOUT + 1) if slot not in used_slots]
     if not free_slots:

@@ -1,5 +1,14 @@
-from django.http import HttpResponseNotAllowed
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_response_headers, patch_vary_headers
+from django.utils.http import http_date
+
+from directory.services import content_generation
 
 
 class MethodNotAllowedPageMiddleware:
@@ -13,4 +22,114 @@ class MethodNotAllowedPageMiddleware:
         if isinstance(response, HttpResponseNotAllowed) and not response.content:
             response.content = render_to_string("405.html", request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+
+# --- The anonymous page cache -------------------------------------------------------------
+#
+# A view whose page is the same for every anonymous visitor (guides.views.landing) keeps it
+# in the shared cache as an entry: {"generation", "expires_at", "content", "content_type",
+# "etag", "last_modified"}, valid while the content generation (directory.services) is the
+# one it was rendered in and until expires_at. It answers with shared_page_response(), which
+# marks the response; PageCacheMiddleware, early in the stack, then keeps a copy in this
+# process and answers the next such request itself, before sessions, CSRF, authentication,
+# URL resolution and the view.
+
+
+def is_shareable_request(request) -> bool:
+    """A GET or HEAD from a visitor with no session and no pending messages: anonymous, and
+    shown what every anonymous visitor is shown."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def shared_page_response(request, entry, *, headers=()):
+    """The response for a cached page entry: 304 when the visitor's ETag or date still matches.
+    `headers` are those the rest of the stack added when the page was rendered."""
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    for name, value in headers:
+        response.headers[name] = value
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    # Browsers revalidate every time (a cheap 304), so an edit shows on the next visit.
+    patch_response_headers(response, cache_timeout=0)
+    patch_vary_headers(response, ["Cookie"])  # signed-in visitors get their own page
+    response.shared_page_entry = entry
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+    )
+
+
+class _RecentPages:
+    """The shared pages this process served last, as a small LRU of entries with the headers
+    to replay."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+# Headers of the rendered response that are not replayed: computed again for each answer, or
+# never part of a shared page.
+_NOT_REPLAYED = frozenset({"content-length", "date", "expires", "set-cookie"})
+
+
+class PageCacheMiddleware:
+    """Answer anonymous requests for pages kept by shared_page_response() from this process's
+    copy, before the session, locale, CSRF, authentication and login middleware and the URL
+    resolver run: a hit costs a dictionary lookup.
+
+    It goes right after SecurityMiddleware and WhiteNoise. Only responses a view marked are
+    kept, only when they reach it as a 200 without cookies, with the headers the rest of the
+    stack added (Vary, Content-Language, X-Frame-Options...). A copy is used while the
+    content generation is the one it was rendered in; this process reads the generation at
+    most every settings.PAGE_CACHE_GENERATION_SECONDS (see content_generation), so an edit
+    made in another process shows at most that late, and an edit made here shows at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.pages = _RecentPages(size=100)  # a few MB per process at most
+
+    def __call__(self, request):
+        if not is_shareable_request(request):
+            return self.get_response(request)
+        key = request.get_full_path()
+        entry = self.pages.get(key)
+        # Like the shared copy, a copy counts only for the generation it was rendered in and
+        # until it expires.
+        if (
+            entry is not None
+            and entry["expires_at"] > time.time()
+            and entry["generation"] == content_generation(max_age=settings.PAGE_CACHE_GENERATION_SECONDS)
+        ):
+            request.get_host()  # a forged Host still gets its 400 (DisallowedHost)
+            return shared_page_response(request, entry, headers=entry["headers"])
+        response = self.get_response(request)
+        entry = getattr(response, "shared_page_entry", None)
+        if entry is not None and response.status_code == 200 and not response.cookies:
+            headers = tuple((name, value) for name, value in response.items() if name.lower() not in _NOT_REPLAYED)
+            self.pages.put(key, {**entry, "headers": headers})
         return response

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lawzana.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' repeat requests for cached landing pages are answered here, before
+    # sessions, CSRF and authentication (lawzana/middleware.py).
+    "lawzana.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,6 +205,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A web process answers page cache hits with the content generation it read at most this
+# many seconds ago, without a round trip to Redis: an edit made through another process shows
+# on cached pages at most this late (directory.services.content_generation). Off outside
+# production, so that tests and a laptop see every edit at once.
+PAGE_CACHE_GENERATION_SECONDS = env.float("PAGE_CACHE_GENERATION_SECONDS", default=1.0 if PRODUCTION else 0.0)
 
 # Celery reads every CELERY_* setting (lawzana/celery.py).
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -1,0 +1,145 @@
+"""lawzana.middleware.PageCacheMiddleware: anonymous repeat requests for a cached landing
+page are answered before sessions, CSRF, authentication, URL resolution and the view, with
+the same headers, and never with a page older than the content generation allows."""
+
+import pytest
+from django.core.cache import cache
+from django.core.handlers.base import BaseHandler
+
+from directory import services
+from directory.services import CONTENT_GENERATION_KEY, content_generation
+from tests.factories import FirmFactory, GuideFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def guide(harbin, cyber_law):
+    FirmFactory(name="Amber Bridge Law", cities=[harbin], practice_areas=[cyber_law])
+    return GuideFactory(published=True, city=harbin, practice_area=cyber_law, summary="The first summary.")
+
+
+@pytest.fixture
+def url(guide):
+    return guide.get_absolute_url()
+
+
+@pytest.fixture
+def resolved(monkeypatch):
+    """The paths Django resolved to a view: a request answered by the page cache is not among them."""
+    paths = []
+    original = BaseHandler.resolve_request
+
+    def resolve_request(self, request):
+        paths.append(request.path)
+        return original(self, request)
+
+    monkeypatch.setattr(BaseHandler, "resolve_request", resolve_request)
+    return paths
+
+
+@pytest.fixture
+def held_generation(monkeypatch, settings):
+    """Production's hold on the content generation, with a clock the test moves."""
+    settings.PAGE_CACHE_GENERATION_SECONDS = 1.0
+    now = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: now[0])
+    services._held_generation[0] = None
+    yield now
+    services._held_generation[0] = None
+
+
+def test_a_repeat_anonymous_get_is_answered_before_the_view(client, url, resolved):
+    first = client.get(url)
+
+    second = client.get(url)
+
+    assert resolved == [url]
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert "Amber Bridge Law" in second.content.decode()
+
+
+def test_the_cached_answer_has_the_headers_of_the_rendered_page_and_no_cookie(client, url):
+    first = client.get(url)
+
+    second = client.get(url)
+
+    for header in ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Language"):
+        assert second[header] == first[header], header
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Expires"):
+        assert second[header], header
+    assert "Cookie" in second["Vary"]
+    assert not second.cookies
+    assert "Set-Cookie" not in second.headers
+
+
+def test_a_matching_etag_or_date_gets_304_from_the_cache(client, url, resolved):
+    first = client.get(url)
+
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    assert client.head(url).status_code == 200
+    assert resolved == [url]
+
+
+def test_a_visitor_with_a_session_or_messages_cookie_goes_through_the_whole_stack(client, url, resolved):
+    client.get(url)
+    client.cookies["messages"] = "pending"
+    client.get(url)
+    del client.cookies["messages"]
+    client.force_login(UserFactory())
+
+    response = client.get(url)
+
+    assert resolved == [url, url, url]
+    assert "ETag" not in response
+
+
+def test_a_forged_host_gets_400_even_when_the_page_is_cached(client, url):
+    client.get(url)
+
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_only_pages_the_view_shares_are_kept(client, url, resolved):
+    client.get("/")
+    client.get("/")
+    missing = url.replace("cyber-law", "no-such-area")
+    client.get(missing)
+    client.get(missing)
+
+    assert resolved == ["/", "/", missing, missing]
+
+
+def test_an_edit_in_this_process_shows_at_once_even_with_the_generation_held(client, guide, url, held_generation):
+    client.get(url)
+
+    guide.summary = "An edited summary."
+    guide.save()
+
+    assert "An edited summary." in client.get(url).content.decode()
+
+
+def test_an_edit_through_another_process_shows_within_the_hold(client, guide, url, held_generation, resolved):
+    client.get(url)
+    type(guide).objects.filter(pk=guide.pk).update(summary="Edited elsewhere.")
+    cache.incr(CONTENT_GENERATION_KEY)  # what another process's save does
+
+    held_generation[0] += 0.5
+    assert "Edited elsewhere." not in client.get(url).content.decode()  # at most a second late
+    held_generation[0] += 0.6
+    assert "Edited elsewhere." in client.get(url).content.decode()
+    assert resolved == [url, url]
+
+
+def test_the_held_generation_is_read_again_after_max_age(held_generation):
+    first = content_generation(max_age=1)
+    cache.incr(CONTENT_GENERATION_KEY)
+
+    assert content_generation(max_age=1) == first
+    assert content_generation() == first + 1  # no max_age: always the shared value
+    cache.incr(CONTENT_GENERATION_KEY)
+    held_generation[0] += 1
+    assert content_generation(max_age=1) == first + 2
