@@ -100,7 +100,7 @@ def test_the_profile_gives_offices_contact_details_and_social_links(client, firm
 
     assert "<strong>Harbin</strong> (headquarters)" in content
     assert "18 Zhongyang Street, 150010, Heilongjiang, China" in content
-    assert '<a href="tel:+86 451 8888 0000">' in content
+    assert '<a href="tel:+8645188880000">+86 451 8888 0000</a>' in content  # no spaces in a URL
     assert '<a href="mailto:hello@songhua.example.com">' in content
     assert "https://songhua.example.com" in content
     assert 'WeChat: <a href="https://weixin.example.com/songhua"' in content
