@@ -6,7 +6,7 @@ costs one socket timeout per process every few seconds, not one per cache call.
 """
 
 import logging
-import time
+from time import monotonic as _clock  # bound at import: tests that fake time.monotonic leave it alone
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -18,16 +18,19 @@ OUTAGE_BACKOFF_SECONDS = 5.0
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-class ResilientRedisCache(RedisCache):
-    _down_until = 0.0  # per process: the cache is skipped until then
+# Per process and per Redis location: when the cache at that location is skipped until.
+_down_until: dict[tuple, float] = {}
 
+
+class ResilientRedisCache(RedisCache):
     def _guarded(self, name, fallback, *args, **kwargs):
-        if time.monotonic() < ResilientRedisCache._down_until:
+        location = tuple(self._servers)
+        if _clock() < _down_until.get(location, 0.0):
             return fallback() if callable(fallback) else fallback
         try:
             return getattr(super(), name)(*args, **kwargs)
         except UNREACHABLE as exc:
-            ResilientRedisCache._down_until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
+            _down_until[location] = _clock() + OUTAGE_BACKOFF_SECONDS
             logger.warning("cache_unreachable op=%s error=%s", name, type(exc).__name__)
             return fallback() if callable(fallback) else fallback
 

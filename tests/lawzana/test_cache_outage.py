@@ -12,7 +12,7 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at on
 
 @pytest.fixture
 def cache_down(settings, monkeypatch):
-    monkeypatch.setattr(resilient.ResilientRedisCache, "_down_until", 0.0)
+    monkeypatch.setattr(resilient, "_down_until", {})
     settings.CACHES = {
         "default": {
             "BACKEND": "lawzana.cache.ResilientRedisCache",
@@ -21,7 +21,6 @@ def cache_down(settings, monkeypatch):
         }
     }
     yield
-    monkeypatch.setattr(resilient.ResilientRedisCache, "_down_until", 0.0)
 
 
 def test_reads_miss_writes_are_dropped_and_counters_say_missing(cache_down):
@@ -55,3 +54,14 @@ def test_after_a_failure_the_cache_is_skipped_for_a_few_seconds(cache_down, monk
 
     assert cache.get("key", "default") == "default"
     assert calls == []
+
+
+def test_a_dead_redis_elsewhere_does_not_switch_off_the_working_cache(cache_down, settings):
+    from django.core.cache import caches
+
+    cache.get("key")  # the dead location is now skipped for a few seconds
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    other = resilient.ResilientRedisCache("redis://127.0.0.1:6379/15", {})
+
+    assert resilient._down_until.get(tuple(other._servers), 0.0) == 0.0
+    assert caches["default"].set("key", "value") is None
