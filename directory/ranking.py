@@ -69,9 +69,10 @@ COMPLETENESS_ITEMS = (
 MIN_DESCRIPTION_LENGTH = 150
 
 
-def completeness(*, firm, counts: dict) -> float:
-    """Share of COMPLETENESS_ITEMS present; `counts` holds languages/practice_areas/offices/lawyers."""
-    present = {
+def completeness_present(*, firm, counts: dict) -> dict[str, bool]:
+    """For each of COMPLETENESS_ITEMS, whether the profile has it; `counts` holds
+    languages/practice_areas/offices/lawyers."""
+    return {
         "description": len(firm.description_md.strip()) >= MIN_DESCRIPTION_LENGTH,
         "year_established": firm.year_established is not None,
         "size": bool(firm.size),
@@ -82,4 +83,9 @@ def completeness(*, firm, counts: dict) -> float:
         "contact": bool(firm.email or firm.phone),
         "website": bool(firm.website),
     }
+
+
+def completeness(*, firm, counts: dict) -> float:
+    """Share of COMPLETENESS_ITEMS present."""
+    present = completeness_present(firm=firm, counts=counts)
     return round(sum(present[item] for item in COMPLETENESS_ITEMS) / len(COMPLETENESS_ITEMS), 4)

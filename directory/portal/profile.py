@@ -29,7 +29,7 @@ from lawzana.markdown import render_markdown
 
 from ..images import LogoRejected, firm_logo_remove, firm_logo_set
 from ..models import Article, Firm, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
-from ..ranking import COMPLETENESS_ITEMS, MIN_DESCRIPTION_LENGTH
+from ..ranking import COMPLETENESS_ITEMS, MIN_DESCRIPTION_LENGTH, completeness_present
 from ..services import firms_refresh
 from .access import authz_denied, portal_view
 from .profile_forms import (
@@ -193,19 +193,9 @@ def _page(request, current: str, *, exact: bool = True, **extra) -> dict:
 
 
 def _missing_items(firm: Firm, counts: dict[str, int]) -> list[tuple[str, str]]:
-    """What directory.ranking.completeness finds missing: (what, in words; URL name of the page
+    """What directory.ranking finds missing from the profile: (what, in words; URL name of the page
     where it is added), in the order of COMPLETENESS_ITEMS."""
-    present = {
-        "description": len(firm.description_md.strip()) >= MIN_DESCRIPTION_LENGTH,
-        "year_established": firm.year_established is not None,
-        "size": bool(firm.size),
-        "languages": counts["languages"] > 0,
-        "practice_areas": counts["practice_areas"] > 0,
-        "offices": counts["offices"] > 0,
-        "lawyers": counts["lawyers"] > 0,
-        "contact": bool(firm.email or firm.phone),
-        "website": bool(firm.website),
-    }
+    present = completeness_present(firm=firm, counts=counts)
     words = {
         "description": (
             gettext("a description of at least %(length)d characters") % {"length": MIN_DESCRIPTION_LENGTH},
