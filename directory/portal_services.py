@@ -12,13 +12,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, mail_managers
+from django.core.mail import mail_managers
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from lawzana.emails import render_email
 
 from .models import City, Firm, FirmClaim, Invitation, Membership, Office, PracticeArea
 from .services import firms_refresh
@@ -60,12 +61,7 @@ def _send_after_commit(*, to: list[str], template: str, context: dict) -> None:
     for the email again."""
 
     def send():
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-        message = EmailMultiAlternatives(
-            subject=subject, body=render_to_string(f"emails/{template}_body.txt", context), to=to
-        )
-        message.attach_alternative(render_to_string(f"emails/{template}_body.html", context), "text/html")
-        message.send()
+        render_email(to=to, template=template, context=context).send()
 
     transaction.on_commit(send, robust=True)
 

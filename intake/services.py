@@ -12,17 +12,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import BadHeaderError, EmailMultiAlternatives
+from django.core.mail import BadHeaderError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from directory.models import City, Firm, Language, Membership, PracticeArea, ServiceFee
+from lawzana.emails import render_email
 
 from . import consent as consent_texts
 from .matching import find_candidates
@@ -364,13 +364,7 @@ def _send(*, to: list[str], template: str, context: dict) -> None:
 
     SMTP 4xx answers and network errors are transient; 5xx answers are permanent.
     """
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{template}_body.txt", context),
-        to=to,
-    )
-    message.attach_alternative(render_to_string(f"emails/{template}_body.html", context), "text/html")
+    message = render_email(to=to, template=template, context=context)
     try:
         message.send()
     except smtplib.SMTPResponseException as exc:
