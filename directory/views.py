@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from lawzana.middleware import shared_page
+
 from . import ranking
 from .models import Article, Firm
 from .search import MAX_QUERY_LENGTH
@@ -17,15 +19,29 @@ from .stats import profile_view_count
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
+# How long a whole public page of this app stays cached for anonymous visitors (shared_page).
+# Edits retire it at once through the content generation (directory.services.firms_refresh);
+# this bounds what no save announces: an article's publication time passing, a verification
+# lapsing.
+PAGE_CACHE_SECONDS = 300
+
+
 @login_not_required
 @require_safe
 def firm_detail(request, slug):
+    return shared_page(request, "firm-page", lambda: _firm_detail(request, slug), timeout=PAGE_CACHE_SECONDS)
+
+
+def _firm_detail(request, slug):
     try:
         firm = firm_profile(slug=slug)
     except Firm.DoesNotExist as exc:
         raise Http404("No listed firm with this address.") from exc
-    profile_view_count(firm=firm, request=request)
-    return render(request, "directory/firm_detail.html", {"firm": firm, "firm_ld": _firm_ld(firm)})
+    profile_view_count(request, firm.pk)
+    response = render(request, "directory/firm_detail.html", {"firm": firm, "firm_ld": _firm_ld(firm)})
+    # Served again from the cache, the page still counts as a view.
+    response.shared_page_on_serve = ("directory.stats.profile_view_count", (firm.pk,))
+    return response
 
 
 def _firm_ld(firm):
@@ -101,6 +117,11 @@ def compare(request):
 @login_not_required
 @require_safe
 def search(request):
+    # The same words give every anonymous visitor the same page: most searches are repeats.
+    return shared_page(request, "search-page", lambda: _search(request), timeout=PAGE_CACHE_SECONDS)
+
+
+def _search(request):
     query = request.GET.get("q", "").strip()
     too_long = len(query) > MAX_QUERY_LENGTH
     firms = lawyers = None

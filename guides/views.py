@@ -1,6 +1,5 @@
 import hashlib
 import html
-import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -21,8 +20,7 @@ from django.views.decorators.http import require_GET, require_safe
 from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
 from directory.selectors import firms_serving, with_card_data
-from directory.services import content_generation
-from lawzana.middleware import is_shareable_request, shared_page_response
+from lawzana.middleware import shared_page
 
 from .forms import FindLawyerForm
 from .models import Guide, landing_title, landing_url
@@ -262,46 +260,17 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
 LANDING_CACHE_SECONDS = 300
 
 
-def _landing_page_cacheable(request) -> bool:
-    """Only an anonymous visitor without a session or pending messages gets the shared copy."""
-    return is_shareable_request(request) and not request.user.is_authenticated
-
-
 @login_not_required
 @require_safe
 def landing(request, country, city, practice_area):
     """A city x practice-area page: the guide if one is published, and the firms serving it.
-    It exists when either does.
-
-    Anonymous visitors get a copy of the whole response cached per (language, path, query
-    string) and content generation, answered with 304 when their ETag or date still matches.
-    """
-    if not _landing_page_cacheable(request):
-        return _landing(request, country, city, practice_area)[0]
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"landing-page:{get_language()}:{digest}"
-    generation = content_generation()
-    # The shared cache holds each copy with the generation it was rendered in. Once served,
-    # lawzana.middleware.PageCacheMiddleware keeps one in this process too and answers the
-    # next visitors before the rest of the stack runs.
-    entry = cache.get(key)
-    if entry is None or entry["generation"] != generation or entry["expires_at"] <= time.time():
-        response, goes_live_at = _landing(request, country, city, practice_area)
-        if response.status_code != 200:
-            return response
-        timeout = LANDING_CACHE_SECONDS
-        if goes_live_at is not None:  # a scheduled guide goes live without a save
-            timeout = max(1, min(timeout, int((goes_live_at - timezone.now()).total_seconds()) + 1))
-        entry = {
-            "generation": generation,
-            "expires_at": time.time() + timeout,
-            "content": response.content,
-            "content_type": response["Content-Type"],
-            "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
-            "last_modified": int(timezone.now().timestamp()),
-        }
-        cache.set(key, entry, timeout)
-    return shared_page_response(request, entry)
+    It exists when either does. Kept whole for anonymous visitors (shared_page)."""
+    return shared_page(
+        request,
+        "landing-page",
+        lambda: _landing(request, country, city, practice_area),
+        timeout=LANDING_CACHE_SECONDS,
+    )
 
 
 def _landing(request, country, city, practice_area):
@@ -323,7 +292,10 @@ def _landing(request, country, city, practice_area):
         raise Http404("No guide and no firm for this city and practice area.")
     if guide is not None:
         guide.city, guide.practice_area = city, area  # already loaded: no extra queries
-    return _render_landing(request, city=city, area=area, guide=guide, firms=firms), goes_live_at
+    response = _render_landing(request, city=city, area=area, guide=guide, firms=firms)
+    if goes_live_at is not None:  # a scheduled guide goes live without a save
+        response.shared_page_seconds = int((goes_live_at - timezone.now()).total_seconds()) + 1
+    return response
 
 
 @require_safe

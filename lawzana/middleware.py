@@ -1,12 +1,18 @@
+import functools
+import hashlib
 import threading
 import time
 from collections import OrderedDict
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_response_headers, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 
 from directory.services import content_generation
 
@@ -27,13 +33,13 @@ class MethodNotAllowedPageMiddleware:
 
 # --- The anonymous page cache -------------------------------------------------------------
 #
-# A view whose page is the same for every anonymous visitor (guides.views.landing) keeps it
-# in the shared cache as an entry: {"generation", "expires_at", "content", "content_type",
-# "etag", "last_modified"}, valid while the content generation (directory.services) is the
-# one it was rendered in and until expires_at. It answers with shared_page_response(), which
-# marks the response; PageCacheMiddleware, early in the stack, then keeps a copy in this
-# process and answers the next such request itself, before sessions, CSRF, authentication,
-# URL resolution and the view.
+# A view whose page is the same for every anonymous visitor (a landing page, a firm's profile,
+# a search) answers through shared_page(): the whole response is kept in the shared cache as
+# an entry {"generation", "expires_at", "content", "content_type", "etag", "last_modified",
+# "on_serve"}, valid while the content generation (directory.services) is the one it was
+# rendered in and until expires_at. shared_page_response() marks the response it builds;
+# PageCacheMiddleware, early in the stack, then keeps a copy in this process and answers the
+# next such request itself, before sessions, CSRF, authentication, URL resolution and the view.
 
 
 def is_shareable_request(request) -> bool:
@@ -61,6 +67,56 @@ def shared_page_response(request, entry, *, headers=()):
     return get_conditional_response(
         request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
     )
+
+
+def shared_page(request, key_prefix, render, *, timeout):
+    """The page render() returns, kept whole for anonymous visitors.
+
+    For a visitor with no session, a 200 from render() is kept per language, path and query
+    string while the content generation is the one it was rendered in, for at most `timeout`
+    seconds; the response may shorten that with a `shared_page_seconds` attribute (a guide
+    scheduled to go live). Signed-in visitors, and responses other than a 200, get render()'s
+    response as it is.
+
+    A response may carry `shared_page_on_serve = (dotted path, args)`: that function is
+    called as f(request, *args) each time the kept page is served again, here or by
+    PageCacheMiddleware (a view counter); render() does its own counting.
+    """
+    if not is_shareable_request(request) or request.user.is_authenticated:
+        return render()
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"{key_prefix}:{get_language()}:{digest}"
+    generation = content_generation()
+    entry = cache.get(key)
+    if entry is not None and entry["generation"] == generation and entry["expires_at"] > time.time():
+        _on_serve(request, entry)
+        return shared_page_response(request, entry)
+    response = render()
+    if response.status_code != 200:
+        return response
+    timeout = max(1, min(timeout, getattr(response, "shared_page_seconds", timeout)))
+    entry = {
+        "generation": generation,
+        "expires_at": time.time() + timeout,
+        "content": response.content,
+        "content_type": response["Content-Type"],
+        "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
+        "last_modified": int(timezone.now().timestamp()),
+        "on_serve": getattr(response, "shared_page_on_serve", None),
+    }
+    cache.set(key, entry, timeout)
+    return shared_page_response(request, entry)
+
+
+@functools.cache
+def _hook(path):
+    return import_string(path)
+
+
+def _on_serve(request, entry):
+    if entry.get("on_serve"):
+        path, args = entry["on_serve"]
+        _hook(path)(request, *args)
 
 
 class _RecentPages:
@@ -126,6 +182,7 @@ class PageCacheMiddleware:
             and entry["generation"] == content_generation(max_age=settings.PAGE_CACHE_GENERATION_SECONDS)
         ):
             request.get_host()  # a forged Host still gets its 400 (DisallowedHost)
+            _on_serve(request, entry)
             return shared_page_response(request, entry, headers=entry["headers"])
         response = self.get_response(request)
         entry = getattr(response, "shared_page_entry", None)

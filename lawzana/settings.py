@@ -210,6 +210,9 @@ else:
 # on cached pages at most this late (directory.services.content_generation). Off outside
 # production, so that tests and a laptop see every edit at once.
 PAGE_CACHE_GENERATION_SECONDS = env.float("PAGE_CACHE_GENERATION_SECONDS", default=1.0 if PRODUCTION else 0.0)
+# Firms' profile views are added up in each web process and written at most this often
+# (directory.stats): most views are answered from a cached copy, without touching the database.
+PROFILE_VIEW_FLUSH_SECONDS = env.float("PROFILE_VIEW_FLUSH_SECONDS", default=10.0 if PRODUCTION else 0.0)
 
 # Celery reads every CELERY_* setting (lawzana/celery.py).
 CELERY_BROKER_URL = REDIS_URL or "memory://"

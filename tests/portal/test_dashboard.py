@@ -321,6 +321,6 @@ def test_a_lost_race_to_create_the_months_row_still_counts(monkeypatch, rf):
     request = rf.get("/")
     request.user = AnonymousUser()
 
-    assert stats.profile_view_count(firm=firm, request=request) is True
+    assert stats.profile_view_count(request, firm.pk) is True
 
     assert _views(firm) == {month: 2}
