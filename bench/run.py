@@ -506,6 +506,8 @@ def main() -> int:
                 "EMAIL_URL": f"smtp://127.0.0.1:{mailbox.port}",
                 "LEAD_EMAIL_CONFIRMATION": "false",
                 "LOG_LEVEL": "WARNING",
+                # As in production, so that the query counts are those gunicorn's pages run.
+                "PROFILE_VIEW_FLUSH_SECONDS": "10",
             }
         )
         delete_bench_leads()  # leftovers of an interrupted run
@@ -517,9 +519,11 @@ def main() -> int:
         pages = [
             ("landing, anonymous (cached)", urls["landing"], False, 0.8, False),
             ("landing, cache missed every request", urls["landing"], True, 0.3, False),
-            ("firm profile", urls["firm"], False, 0.3, True),
-            ("filtered listing (uncached)", urls["filtered"], True, 0.3, True),
-            ("search over 10,000 firms", urls["search"], False, 0.3, True),
+            # Throughput as anonymous visitors get these pages (from the page cache, like a
+            # landing page); the server time row below each renders it on every request.
+            ("firm profile (cached)", urls["firm"], False, 0.3, True),
+            ("filtered listing (cached)", urls["filtered"], False, 0.3, True),
+            ("search over 10,000 firms (cached)", urls["search"], False, 0.3, True),
             ("request form, first step", urls["form"], False, 0.5, False),
         ]
         for _name, path, _bust, _target, _server in pages:
@@ -549,13 +553,15 @@ def main() -> int:
                 measured += f"; {errors} errors"
             table.add(name, measured, f">= {target:.2f}x control", ratio >= target and not errors)
             if server_target:
+                # Rendered every time (cache missed), one connection: the work, without queueing.
                 single = wrk(
-                    f"{base}{path}", lua, duration=max(2, args.duration // 2), connections=1, threads=1, bust=bust
+                    f"{base}{path}", lua, duration=max(2, args.duration // 2), connections=1, threads=1, bust=True
                 )
                 server_p95 = single["p95_us"] / 1000
+                queries, _status = count_queries(path, bust=True)
                 table.add(
-                    f"  {name}: p95 server time",
-                    f"{server_p95:.1f} ms (1 conn, p50 {single['p50_us'] / 1000:.1f} ms)",
+                    f"  {name.removesuffix(' (cached)')}: p95 server time, cache missed",
+                    f"{server_p95:.1f} ms (1 conn, p50 {single['p50_us'] / 1000:.1f} ms; {queries} queries)",
                     "< 50 ms",
                     server_p95 < 50,
                 )
