@@ -105,6 +105,7 @@ class _PickerChoices:
     def __init__(self, key, groups):
         self.key = key
         self.groups = groups  # ((group label, ((value, label), ...)), ...)
+        self.values = frozenset(str(value) for _group, options in groups for value, _label in options)
         self.rendered = {}
         self.lock = threading.Lock()
 
@@ -189,6 +190,19 @@ class CachedGroupedChoicesMixin:
         return self.iterator(self)
 
     choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+    def has_choice(self, value: str) -> bool:
+        """Whether value, as a visitor sent it (say ?city=12), is one of the options this picker
+        shows. From the per-process copy, so without a query once the generation's options are read."""
+        if value in self.empty_values:
+            return False
+        if getattr(self, "_uses_cached_choices", False):
+            return str(value) in self.cached_choices().values
+        try:
+            self.to_python(value)
+        except forms.ValidationError:
+            return False
+        return True
 
     def cached_choices(self) -> _PickerChoices:
         """This class's options for the current content generation and language, read from

@@ -3,26 +3,33 @@ with its actions (release contact details, download, withdraw). Views validate a
 service from intake/services.py; they never change a lead themselves."""
 
 import logging
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django.views.generic import TemplateView
 from django_ratelimit.core import is_ratelimited
 from formtools.wizard.forms import ManagementForm
+from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import SessionWizardView
 
 from directory.selectors import firms_serving
+from directory.services import content_generation
+from lawzana.middleware import is_shareable_request
 
 from . import consent, services
 from .forms import STEPS, ContactForm, WhatForm
@@ -31,6 +38,85 @@ from .models import Lead, Match
 logger = logging.getLogger(__name__)
 
 RATE_LIMIT_GROUP = "intake.lead_new"
+
+# --- The fill-time clock -------------------------------------------------------------------
+#
+# The minimum fill time counts from when the form was shown. The page carries that moment,
+# signed, in a hidden field, and the first POST that brings a valid one stores it with the
+# wizard's data: so showing the form needs no session, and a bot cannot claim to have opened
+# it earlier than it did.
+
+CLOCK_FIELD = "lead_new-started"
+CLOCK_SALT = "intake.LeadWizard.clock"
+
+
+def clock_token() -> str:
+    """This moment, signed: milliseconds since the epoch (whole seconds would let a bot
+    through up to a second early)."""
+    return signing.Signer(salt=CLOCK_SALT).sign(str(int(timezone.now().timestamp() * 1000)))
+
+
+def clock_started(token: str) -> datetime | None:
+    """When the page that carried token was shown; None when the token is missing, forged or
+    older than a session lives (the clock used to be kept in one, with that lifetime)."""
+    try:
+        shown_ms = int(signing.Signer(salt=CLOCK_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    started = datetime.fromtimestamp(shown_ms / 1000, tz=UTC)
+    if timezone.now() - started > timedelta(seconds=settings.SESSION_COOKIE_AGE):
+        return None
+    return started
+
+
+class PageOnlyStorage(BaseStorage):
+    """The wizard's storage while a visitor without a session looks at the form: this request's
+    memory only. Merely looking creates no session (no row, no cookie), so crawlers don't fill
+    the session table and the visitor keeps getting the shared pages (lawzana.middleware).
+    The first POST starts the session."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_data()
+
+
+# --- The first step, shared by anonymous visitors ------------------------------------------
+#
+# Every anonymous visitor sees the same first step, except for the CSRF token and the clock:
+# it is rendered once per language and content generation (the pickers' options), with
+# placeholders for those two, and kept in the shared cache and in this process. The landing
+# pages' prefilled choices are marked in the copy per request rather than kept as copies of
+# their own: there are cities x practice areas of them.
+
+FIRST_STEP_CACHE_SECONDS = 300  # bounds what no save announces, such as a deploy's new templates
+_CSRF_PLACEHOLDER = "lawzana-csrf-token-placeholder"
+_CLOCK_PLACEHOLDER = "lawzana-form-clock-placeholder"
+_first_steps: dict = {}  # {language: entry}: this process's copy of the shared entries
+_EMPTY_OPTION, _EMPTY_OPTION_SELECTED = b'<option value="">', b'<option value="" selected>'
+
+
+def _is_current(entry, generation) -> bool:
+    return entry is not None and entry["generation"] == generation and entry["expires_at"] > time.time()
+
+
+def _with_selected(content: bytes, name: str, value: str) -> bytes:
+    """The page with value selected in the <select> called name (directory.forms.GroupedSelect
+    markup), or unchanged when that select has no such option: the page's own options are the
+    check that a prefilled id is valid."""
+    if not (value.isascii() and value.isdigit() and len(value) < 20):
+        return content
+    start = content.find(f'<select name="{name}"'.encode())
+    end = content.find(b"</select>", start)
+    option = f'<option value="{value}">'.encode()
+    at = content.find(option, start, end) if start >= 0 else -1
+    if at < 0:
+        return content
+    # With nothing chosen Django selects the empty option ("Choose a city"); only one may be.
+    before = content[:at]
+    empty = before.find(_EMPTY_OPTION_SELECTED, start)
+    if empty >= 0:
+        before = b"".join((before[:empty], _EMPTY_OPTION, before[empty + len(_EMPTY_OPTION_SELECTED) :]))
+    return b"".join((before, f'<option value="{value}" selected>'.encode(), content[at + len(option) :]))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -48,28 +134,74 @@ class LeadWizard(SessionWizardView):
     # Not drafted when the client goes back: ticks must be given on the final submission.
     UNREMEMBERED_FIELDS = (*ContactForm.CONSENT_FIELDS, ContactForm.HONEYPOT)
 
+    # The landing page's call to action links here with ?city=<pk>&practice_area=<pk>.
+    PREFILLED_FIELDS = ("practice_area", "city")
+    prefill: dict = {}  # the valid prefilled ids of a GET (see get())
+
     def get_prefix(self, request, *args, **kwargs):
         return "lead_new"  # the management field is "lead_new-current_step"
+
+    def dispatch(self, request, *args, **kwargs):
+        # SessionStorage would write the wizard's empty data into a new session at once.
+        if request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            self.storage_name = f"{__name__}.{PageOnlyStorage.__qualname__}"
+        return super().dispatch(request, *args, **kwargs)
 
     # --- Showing the steps -----------------------------------------------------------------
 
     def get(self, request, *args, **kwargs):
-        # A GET is a fresh start: forget any earlier attempt and start the fill-time clock.
+        if is_shareable_request(request):
+            return self.first_step_for_anyone()
+        # A GET is a fresh start: forget any earlier attempt (for a visitor with a session).
+        # The fill-time clock starts with the page (see clock_token).
         self.storage.reset()
         self.storage.current_step = self.steps.first
-        self.storage.extra_data = {"started_at": timezone.now().isoformat()}
+        self.prefill = {
+            name: int(value)
+            for name in self.PREFILLED_FIELDS
+            if WhatForm.base_fields[name].has_choice(value := request.GET.get(name, ""))
+        }
         return self.render(self.get_form())
+
+    def first_step_for_anyone(self):
+        """The shared first step (see FIRST_STEP_CACHE_SECONDS), with this visitor's CSRF token
+        and clock, and the landing page's choices selected. No query and no session; with the
+        cache's Redis down, each process renders it once per generation."""
+        language = get_language()
+        # Like the shared landing pages (lawzana.middleware), read the generation at most this
+        # often: an edit in another process shows this late.
+        generation = content_generation(max_age=settings.PAGE_CACHE_GENERATION_SECONDS)
+        entry = _first_steps.get(language)
+        if not _is_current(entry, generation):
+            key = f"intake:lead-form-first-step:{language}"
+            entry = cache.get(key)
+            if not _is_current(entry, generation):
+                entry = self.render_shared_first_step(generation)
+                cache.set(key, entry, FIRST_STEP_CACHE_SECONDS)
+            _first_steps[language] = entry
+        content = entry["content"]
+        for name in self.PREFILLED_FIELDS:
+            content = _with_selected(content, f"what-{name}", self.request.GET.get(name, ""))
+        content = content.replace(_CSRF_PLACEHOLDER.encode(), get_token(self.request).encode())
+        content = content.replace(_CLOCK_PLACEHOLDER.encode(), clock_token().encode())
+        return HttpResponse(content, content_type=entry["content_type"])
+
+    def render_shared_first_step(self, generation) -> dict:
+        self.storage.current_step = self.steps.first
+        # The view's context wins over the context processors: {% csrf_token %} writes the placeholder.
+        response = self.render(self.get_form(), csrf_token=_CSRF_PLACEHOLDER, started_token=_CLOCK_PLACEHOLDER)
+        response.render()
+        return {
+            "generation": generation,
+            "expires_at": time.time() + FIRST_STEP_CACHE_SECONDS,
+            "content": response.content,
+            "content_type": response["Content-Type"],
+        }
 
     def get_form_initial(self, step):
         initial = dict(super().get_form_initial(step))
-        if step == "what" and self.request.method == "GET":
-            # The landing page's call to action links here with ?city=<pk>&practice_area=<pk>;
-            # anything that isn't a known id is ignored.
-            for name in ("practice_area", "city"):
-                queryset = WhatForm.base_fields[name].queryset
-                value = self.request.GET.get(name, "")
-                if value.isdigit() and queryset.filter(pk=value).exists():
-                    initial[name] = int(value)
+        if step == self.steps.first:
+            initial.update(self.prefill)
         # What the client typed on this step before going back (never validated, never ticks).
         initial.update(self.storage.extra_data.get("drafts", {}).get(step, {}))
         return initial
@@ -77,8 +209,13 @@ class LeadWizard(SessionWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         context.pop("drafts", None)  # extra_data is merged into the context; keep typed text out of it
+        if "started_token" not in kwargs:
+            # Every page carries a clock until a POST has brought one, in case the first POST
+            # could not (its session expired meanwhile, a page shown before this release).
+            context["started_token"] = None if "started_at" in self.storage.extra_data else clock_token()
         current, steps = self.steps.current, self.get_form_list()
         context.update(
+            clock_field=CLOCK_FIELD,
             step_titles=[(name, form_class.title, name == current) for name, form_class in steps.items()],
             step_title=steps[current].title,
             is_last_step=current == self.steps.last,
@@ -95,6 +232,7 @@ class LeadWizard(SessionWizardView):
     # --- Moving between steps --------------------------------------------------------------
 
     def post(self, *args, **kwargs):
+        self.start_clock()
         steps = self.get_form_list()
         goto = self.request.POST.get("wizard_goto_step")
         management = ManagementForm(self.request.POST, prefix=self.prefix)
@@ -116,6 +254,15 @@ class LeadWizard(SessionWizardView):
             self.storage.current_step = posted_step
             return self.render_with_status(self.get_form(data=self.request.POST), 429, rate_limited=True)
         return super().post(*args, **kwargs)
+
+    def start_clock(self):
+        """Keep when the form was first shown, from the page's signed clock, once: on the first
+        POST that brings a valid one, whichever way the step then goes (next, back, 400, 429)."""
+        if "started_at" in self.storage.extra_data:
+            return
+        started = clock_started(self.request.POST.get(CLOCK_FIELD, ""))
+        if started is not None:
+            self.storage.extra_data["started_at"] = started.isoformat()
 
     def is_rate_limited(self) -> bool:
         try:
@@ -158,7 +305,7 @@ class LeadWizard(SessionWizardView):
         try:
             started = datetime.fromisoformat(started_at)
         except (TypeError, ValueError):
-            return True  # the form was never shown to this session: not a person using it
+            return True  # no POST brought a valid clock: the form was never shown, not a person using it
         return timezone.now() - started < timedelta(seconds=settings.LEAD_MIN_FILL_SECONDS)
 
     def done(self, form_list, form_dict=None, **kwargs):

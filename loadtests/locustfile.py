@@ -29,6 +29,8 @@ FORM = "/requests/new/"
 SENT = "/requests/sent/"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CURRENT_STEP = re.compile(r'name="lead_new-current_step" value="([^"]+)"')
+# The form's signed fill-time clock: a page carries it until a POST has brought it back.
+CLOCK_FIELD = re.compile(r'name="lead_new-started" value="([^"]+)"')
 
 submitted: list[str] = []
 status_counts: Counter = Counter()
@@ -123,7 +125,11 @@ class RequestSender(HttpUser):
         if token is None:
             problems.append(f"{name}: no CSRF token on the page before it")
             return None
-        return self._send("POST", FORM, name, data={"csrfmiddlewaretoken": token.group(1), **fields}, **kwargs)
+        data = {"csrfmiddlewaretoken": token.group(1), **fields}
+        clock = CLOCK_FIELD.search(response.text)
+        if clock is not None:
+            data["lead_new-started"] = clock.group(1)
+        return self._send("POST", FORM, name, data=data, **kwargs)
 
     @task
     def send_a_request(self):

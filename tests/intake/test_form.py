@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from intake import consent
 from intake.models import Consent, Lead
+from intake.views import CLOCK_FIELD
 from tests.factories import FirmFactory, LanguageFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,13 +57,20 @@ def contact_data(**extra):
 
 
 def step_of(response):
-    return response.context["wizard"]["steps"].current
+    # Read from the page: the shared first step is served without rendering a template.
+    return input_value(response, "lead_new-current_step")
+
+
+def clock_of(page):
+    """The fill-time clock a page carries, as a browser posts it back with the next step."""
+    return {CLOCK_FIELD: input_value(page, CLOCK_FIELD)}
 
 
 def walk(client, area, city, *, details=None, contact=None):
     """GET the form, then post the three steps; returns the last response."""
-    assert client.get(URL).status_code == 200
-    response = client.post(URL, what_data(area, city))
+    page = client.get(URL)
+    assert page.status_code == 200
+    response = client.post(URL, what_data(area, city, **clock_of(page)))
     assert step_of(response) == "details", response.context["wizard"]["form"].errors
     response = client.post(URL, details_data(**(details or {})))
     if step_of(response) != "contact":
@@ -86,8 +94,8 @@ def textarea_text(response, name):
 
 
 def input_value(response, name):
-    element = next(el for el in parse(response).iter("input") if el.get("name") == name)
-    return element.get("value")
+    element = next((el for el in parse(response).iter("input") if el.get("name") == name), None)
+    return None if element is None else element.get("value")
 
 
 # --- The first step and its prefill ------------------------------------------------------
@@ -516,8 +524,8 @@ def test_extra_fields_are_never_persisted(client, harbin, cyber_law):
         "consent_marketing": "on",
     }
     FirmFactory(cities=[harbin], practice_areas=[cyber_law])  # from_empty_state should be False
-    client.get(URL)
-    client.post(URL, {**what_data(cyber_law, harbin), **extra})
+    page = client.get(URL)
+    client.post(URL, {**what_data(cyber_law, harbin, **clock_of(page)), **extra})
     client.post(URL, {**details_data(), **extra})
     response = client.post(URL, {**contact_data(), **extra, "from_empty_state": "1"})
 

@@ -4,7 +4,7 @@ import pytest
 
 from intake.models import Lead
 from tests.factories import FirmFactory
-from tests.intake.test_form import URL, contact_data, details_data, what_data
+from tests.intake.test_form import URL, clock_of, contact_data, details_data, what_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def test_the_last_step_runs_a_bounded_number_of_queries(
     client, harbin, cyber_law, firms, django_assert_max_num_queries
 ):
     FirmFactory.create_batch(firms, cities=[harbin], practice_areas=[cyber_law], languages=["zh"])
-    client.get(URL)
-    client.post(URL, what_data(cyber_law, harbin))
+    page = client.get(URL)
+    client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))
     client.post(URL, details_data())
 
     with django_assert_max_num_queries(30):
