@@ -223,6 +223,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True  # state lives in the database, no result backend
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Without it Celery closes the worker's database connections around every task; lawzana/celery.py
+# gives them Django's request lifecycle instead (CONN_MAX_AGE, CONN_HEALTH_CHECKS). This
+# many tasks on one connection at most.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
