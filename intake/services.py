@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from directory.models import City, Firm, Language, Membership, PracticeArea, ServiceFee
-from lawzana.emails import render_email
+from lawzana.emails import render_email, send_email
 
 from . import consent as consent_texts
 from .matching import find_candidates
@@ -230,6 +230,20 @@ def lead_confirm(*, lead: Lead) -> bool:
     return bool(updated)
 
 
+# The request as lead_match reads it, locked. Composed once at import: building the two
+# Exists subqueries took longer than PostgreSQL takes to answer them, and get() clones it.
+_LEAD_FOR_MATCHING = (
+    # of=("self",): lock only the lead; PostgreSQL refuses to lock the nullable side of
+    # the outer join to preferred_language.
+    Lead.objects.select_for_update(of=("self",))
+    .select_related("city__region", "city__country", "practice_area", "preferred_language")
+    .annotate(
+        may_share=Exists(Consent.objects.filter(lead=OuterRef("pk"), purpose=Consent.Purpose.SHARE)),
+        has_matches=Exists(Match.objects.filter(lead=OuterRef("pk"))),
+    )
+)
+
+
 @transaction.atomic
 def lead_match(*, lead_id: int) -> list[Match]:
     """Give the request to up to K firms in total (slots 1..K, re-routing included).
@@ -237,17 +251,7 @@ def lead_match(*, lead_id: int) -> list[Match]:
     Locks the lead row so two runs cannot pick slots at once; the unique (lead, slot) and
     (lead, firm) constraints back that up. Returns the matches created by this run.
     """
-    lead = (
-        # of=("self",): lock only the lead; PostgreSQL refuses to lock the nullable side of
-        # the outer join to preferred_language.
-        Lead.objects.select_for_update(of=("self",))
-        .select_related("city__region", "city__country", "practice_area", "preferred_language")
-        .annotate(
-            may_share=Exists(Consent.objects.filter(lead=OuterRef("pk"), purpose=Consent.Purpose.SHARE)),
-            has_matches=Exists(Match.objects.filter(lead=OuterRef("pk"))),
-        )
-        .get(pk=lead_id)
-    )
+    lead = _LEAD_FOR_MATCHING.get(pk=lead_id)
     if lead.status not in (Lead.Status.CONFIRMED, Lead.Status.UNMATCHED, Lead.Status.MATCHED) or lead.is_erased:
         return []
     if not lead.may_share:
@@ -337,16 +341,19 @@ def match_deliver(*, match_id: int) -> bool:
     return True
 
 
+# Composed once, like _LEAD_FOR_MATCHING: this runs for every delivery.
+_MEMBER_RECIPIENTS = (
+    Membership.objects.filter(receives_lead_emails=True, user__is_active=True)
+    .exclude(user__email="")
+    .order_by("user__email")
+    .values_list("user__email", flat=True)
+)
+
+
 def match_recipients(*, firm: Firm) -> list[str]:
     """Who hears about a new request: the members who chose to (active users only), or the
     firm's own address when nobody did."""
-    emails = (
-        Membership.objects.filter(firm=firm, receives_lead_emails=True, user__is_active=True)
-        .exclude(user__email="")
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-    recipients = list(dict.fromkeys(emails))
+    recipients = list(dict.fromkeys(_MEMBER_RECIPIENTS.filter(firm=firm)))
     if not recipients and firm.email:
         recipients = [firm.email]
     return recipients
@@ -366,7 +373,7 @@ def _send(*, to: list[str], template: str, context: dict) -> None:
     """
     message = render_email(to=to, template=template, context=context)
     try:
-        message.send()
+        send_email(message)
     except smtplib.SMTPResponseException as exc:
         raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=500 <= exc.smtp_code < 600) from exc
     except smtplib.SMTPRecipientsRefused as exc:

@@ -1,8 +1,28 @@
 """Every email the site sends is three templates: emails/<name>_subject.txt, _body.txt and
-_body.html. Apps render them here and decide themselves how to send and retry."""
+_body.html. Apps render them here and decide themselves how to send and retry.
 
-from django.core.mail import EmailMultiAlternatives
+send_email() keeps the connection to an SMTP server open from one message to the next, per
+thread (a Celery pool process has one): a new connection costs a TCP (and TLS) handshake,
+EHLO, AUTH and QUIT for every message, several times the message itself.
+"""
+
+import contextlib
+import os
+import threading
+import time
+
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.template.loader import render_to_string
+
+# A connection is reused only while messages keep coming: a server drops idle clients after
+# a timeout of its own (RFC 5321 asks for at least five minutes; not every server waits that
+# long), and opening a new one costs only what every message cost before.
+SMTP_REUSE_IDLE_SECONDS = 10
+# Some servers limit the messages of one session; start a new one well before that.
+SMTP_REUSE_MAX_MESSAGES = 100
+
+_kept = threading.local()
 
 
 def render_email(*, to: list[str], template: str, context: dict) -> EmailMultiAlternatives:
@@ -13,3 +33,79 @@ def render_email(*, to: list[str], template: str, context: dict) -> EmailMultiAl
     )
     message.attach_alternative(render_to_string(f"emails/{template}_body.html", context), "text/html")
     return message
+
+
+def send_email(message: EmailMessage) -> None:
+    """Send one message with the configured backend, raising what the backend raises.
+
+    Over SMTP, through this thread's kept connection: opened when there is none, replaced when
+    it sat idle or carried SMTP_REUSE_MAX_MESSAGES, and dropped after any error, so that the
+    next message starts on a fresh one (the failed message is the caller's to retry).
+    """
+    if not message.recipients():
+        return  # as EmailMessage.send(): nobody to send it to
+    backend = get_connection()
+    if not isinstance(backend, SMTPBackend):
+        backend.send_messages([message])  # nothing to keep: locmem, console, file
+        return
+    backend = _kept_backend(backend)
+    try:
+        backend.open()  # a no-op while the kept connection is open
+        backend.send_messages([message])
+    except BaseException:
+        _drop(hang_up=True)
+        raise
+    _kept.messages += 1
+    _kept.last_used = time.monotonic()
+
+
+def close_kept_connection() -> None:
+    """Say goodbye to the server (QUIT) on this thread's kept connection, if there is one."""
+    _drop(hang_up=False)
+
+
+def _settings_of(backend: SMTPBackend) -> tuple:
+    return (
+        type(backend),
+        backend.host,
+        backend.port,
+        backend.username,
+        backend.password,
+        backend.use_tls,
+        backend.use_ssl,
+        backend.timeout,
+        backend.ssl_keyfile,
+        backend.ssl_certfile,
+    )
+
+
+def _kept_backend(fresh: SMTPBackend) -> SMTPBackend:
+    kept = getattr(_kept, "backend", None)
+    if kept is not None and (
+        # A pool process forked with its parent's connection must not talk over it.
+        _kept.pid != os.getpid()
+        or _settings_of(kept) != _settings_of(fresh)
+        or _kept.messages >= SMTP_REUSE_MAX_MESSAGES
+        or time.monotonic() - _kept.last_used > SMTP_REUSE_IDLE_SECONDS
+    ):
+        _drop(hang_up=_kept.pid != os.getpid())
+        kept = None
+    if kept is None:
+        _kept.backend, _kept.pid, _kept.messages, _kept.last_used = fresh, os.getpid(), 0, time.monotonic()
+        kept = fresh
+    return kept
+
+
+def _drop(*, hang_up: bool) -> None:
+    """Forget the kept connection. hang_up closes the socket without QUIT: after an error the
+    server may not answer, and waiting EMAIL_TIMEOUT once more for a goodbye helps nobody."""
+    backend = getattr(_kept, "backend", None)
+    _kept.backend = None
+    if backend is None:
+        return
+    if hang_up and backend.connection is not None:
+        backend.connection.close()
+        backend.connection = None
+    # QUIT, when there is still a connection to say it on; a failed goodbye changes nothing.
+    with contextlib.suppress(Exception):
+        backend.close()

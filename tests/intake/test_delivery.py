@@ -248,3 +248,9 @@ def test_the_portal_link_in_the_firms_email_leads_to_a_page(client, match):
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
     assert "next=/portal/" in response.redirect_chain[-1][0]
+
+
+def test_a_delivery_runs_four_queries(match, django_assert_num_queries):
+    # The claim, the match with its request and firm, the firm's recipients, the delivered mark.
+    with django_assert_num_queries(4):
+        assert services.match_deliver(match_id=match.pk) is True
