@@ -225,3 +225,54 @@ def test_matching_runs_a_bounded_number_of_queries(harbin, cyber_law, settings, 
 
     with django_assert_max_num_queries(20):
         lead_match(lead_id=lead.pk)
+
+
+def test_a_city_with_too_few_firms_is_completed_from_its_region_without_searching_the_country(
+    harbin, cyber_law, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LEAD_FANOUT = 3
+    daqing = CityFactory(region=harbin.region, name="Daqing", slug="daqing")
+    beijing = CityFactory(region=RegionFactory(country=harbin.country, name="Beijing", slug="beijing"))
+    in_city = FirmFactory(cities=[harbin], practice_areas=[cyber_law])
+    in_region = FirmFactory.create_batch(2, cities=[daqing], practice_areas=[cyber_law])
+    FirmFactory(cities=[beijing], practice_areas=[cyber_law], ratings=[5, 5, 5], complete=True)
+    lead = make_lead(city=harbin, practice_area=cyber_law)
+
+    with CaptureQueriesContext(connection) as queries:
+        lead_match(lead_id=lead.pk)
+
+    assert matched_firms(lead)[0] == in_city
+    assert set(matched_firms(lead)[1:]) == set(in_region)
+    selections = [q["sql"] for q in queries if "directory_office" in q["sql"]]
+    assert len(selections) == 2  # the city, then its region: the country's offices are not read
+    assert not any("country_id" in sql for sql in selections)
+
+
+def test_firms_at_capacity_do_not_hide_an_eligible_firm_ranked_below_them(harbin, cyber_law, settings, monkeypatch):
+    from intake import matching
+
+    monkeypatch.setattr(matching, "TIE_MARGIN", 0)  # the query's limit is then exactly the firms needed
+    settings.LEAD_FANOUT = 1
+    busy = FirmFactory(cities=[harbin], practice_areas=[cyber_law], lead_capacity_per_week=1, ratings=[5, 5, 5])
+    free = FirmFactory(cities=[harbin], practice_areas=[cyber_law])
+    Match.objects.create(lead=make_lead(city=harbin, practice_area=cyber_law), firm=busy, slot=1, reason="x")
+    lead = make_lead(city=harbin, practice_area=cyber_law)
+
+    lead_match(lead_id=lead.pk)
+
+    assert matched_firms(lead) == [free]
+
+
+def test_a_candidates_firm_reads_the_fields_the_selection_did_not_load(harbin, cyber_law):
+    from intake.matching import find_candidates
+
+    firm = FirmFactory(cities=[harbin], practice_areas=[cyber_law], email="cases@firm.example")
+    lead = make_lead(city=harbin, practice_area=cyber_law)
+
+    (candidate,) = find_candidates(lead=lead, needed=1)
+
+    assert candidate.firm.pk == firm.pk
+    assert (candidate.firm.name, candidate.firm.slug, candidate.firm.email) == (firm.name, firm.slug, firm.email)
