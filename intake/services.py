@@ -184,11 +184,13 @@ def lead_send_confirmation(*, lead_id: int) -> bool:
     request waits for it. Returns True if this call sent it.
 
     Sent under a row lock and recorded in the same transaction, like the acceptance notice:
-    a repeated task sends nothing, and a lost one is re-published by the sweeper.
+    a repeated task waits for the first, then finds it sent and sends nothing; a lost one is
+    re-published by the sweeper. It waits rather than skipping a locked row: matching locks
+    the same row, and skipping left the client without their link until the sweeper ran.
     """
     with transaction.atomic():
         lead = (
-            Lead.objects.select_for_update(skip_locked=True, of=("self",))
+            Lead.objects.select_for_update(of=("self",))
             .select_related("practice_area", "city")
             .filter(pk=lead_id, confirmation_sent_at__isnull=True)
             .first()
@@ -803,12 +805,13 @@ def match_notify_accepted(*, match_id: int) -> bool:
     call sent it.
 
     The match row stays locked while sending, so a second task for the same match (the
-    sweeper's re-send) skips it; client_notified_at is set in the same transaction, so a crash
-    before the commit leaves the notice to the sweeper rather than losing it.
+    sweeper's re-send) waits, then finds it sent; client_notified_at is set in the same
+    transaction, so a crash before the commit leaves the notice to the sweeper rather than
+    losing it. Waiting, not skipping: other work locks the match row for a moment too.
     """
     with transaction.atomic():
         match = (
-            Match.objects.select_for_update(skip_locked=True, of=("self",))
+            Match.objects.select_for_update(of=("self",))
             .select_related("firm", "lead__practice_area", "lead__city")
             .filter(pk=match_id, status=Match.Status.ACCEPTED, client_notified_at__isnull=True)
             .first()
