@@ -65,6 +65,15 @@ def write_results(**kwargs):
             )
 
 
+def _failed(response, problem):
+    """Record a step that went wrong (saying so when the form showed errors) and fail it."""
+    if "errorlist" in response.text:
+        problem += " (the form showed errors)"
+    problems.append(problem)
+    response.failure(problem)
+    return None
+
+
 class LandingReader(HttpUser):
     """Someone arriving from a search engine on a city x practice-area page."""
 
@@ -102,21 +111,13 @@ class RequestSender(HttpUser):
             if expect_redirect is not None and (
                 response.status_code != 302 or response.headers.get("Location") != expect_redirect
             ):
-                problem = f"{name}: answered {response.status_code} {response.headers.get('Location', '')}"
-                if "errorlist" in response.text:
-                    problem += " (the form showed errors)"
-                problems.append(problem)
-                response.failure(problem)
-                return None
+                location = response.headers.get("Location", "")
+                return _failed(response, f"{name}: answered {response.status_code} {location}")
             if expect_step is not None:
                 found = CURRENT_STEP.search(response.text)
                 if found is None or found.group(1) != expect_step:
-                    problem = f"{name}: expected step {expect_step!r}, got {found and found.group(1)!r}"
-                    if "errorlist" in response.text:
-                        problem += " (the form showed errors)"
-                    problems.append(problem)
-                    response.failure(problem)
-                    return None
+                    got = found and found.group(1)
+                    return _failed(response, f"{name}: expected step {expect_step!r}, got {got!r}")
             response.success()
             return response
 
