@@ -32,99 +32,37 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
 import string
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
-VENV_BIN = ROOT / ".venv" / "bin"
-PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
-REDIS = "redis://127.0.0.1:6379"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import (  # noqa: E402 (run as a script: the project root goes on the path first)
+    PG,
+    PY,
+    REDIS,
+    ROOT,
+    VENV_BIN,
+    Process,
+    django_setup,
+    free_port,
+    http_get,
+    logger,
+    psql,
+    redis_flush,
+    run,
+    wait_http,
+)
+
+log = logger("load")
 BROKER_DB, CACHE_DB = 12, 13
 EMAIL_DOMAIN = "load.lawzana.invalid"
 MATCH_LINK = re.compile(r"/requests/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/")
-
-
-def log(message):
-    print(f"[load {time.strftime('%H:%M:%S', time.gmtime())}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(cmd, env=None, timeout=600):
-    result = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-    return result
-
-
-def psql(db, sql, timeout=120):
-    cmd = ["psql", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", db, "-Atc", sql]
-    return run(cmd, timeout=timeout).stdout.strip()
-
-
-def redis_flush(db):
-    import redis
-
-    redis.Redis.from_url(f"{REDIS}/{db}", socket_timeout=5).flushdb()
-
-
-def http_status(url, timeout=5):
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-
-
-def wait_http(url, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            if http_status(url, timeout=2) == 200:
-                return
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer 200 within {seconds} s")
-
-
-class Process:
-    """A child in its own process group, stopped with its children on exit."""
-
-    def __init__(self, name, cmd, env, log_path):
-        self.name = name
-        self.log_path = log_path
-        self.log = open(log_path, "wb")  # noqa: SIM115 (closed in stop())
-        self.proc = subprocess.Popen(
-            cmd, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
-            except ProcessLookupError:
-                pass
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)  # children left behind
-        self.log.close()
 
 
 class Mailbox:
@@ -164,15 +102,6 @@ class Mailbox:
 
 
 # --- the in-process Django side (plan and checks) -------------------------------------------------
-
-
-def django_setup(env):
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lawzana.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def make_plan(max_landings=300, max_targets=150):
@@ -353,7 +282,7 @@ def main() -> int:
         (tmp / "plan.json").write_text(json.dumps(plan))
         log(f"{len(plan['landings'])} landing pages, {len(plan['targets'])} places with firms")
         for path in plan["landings"][:20] + ["/requests/new/"]:  # warm-up: imports, template caches
-            http_status(f"{base}{path}")
+            http_get(f"{base}{path}")
 
         log(f"locust: {args.users} users for {args.duration} s")
         results_path = tmp / "results.json"
