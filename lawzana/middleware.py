@@ -81,6 +81,9 @@ def shared_page(request, key_prefix, render, *, timeout):
     A response may carry `shared_page_on_serve = (dotted path, args)`: that function is
     called as f(request, *args) each time the kept page is served again, here or by
     PageCacheMiddleware (a view counter); render() does its own counting.
+
+    When a kept page is out of date, one request renders it again; visitors asking for it
+    meanwhile, in any process, get the page as it was instead of rendering it too.
     """
     if not is_shareable_request(request) or request.user.is_authenticated:
         return render()
@@ -91,6 +94,26 @@ def shared_page(request, key_prefix, render, *, timeout):
     if entry is not None and entry["generation"] == generation and entry["expires_at"] > time.time():
         _on_serve(request, entry)
         return shared_page_response(request, entry)
+    if entry is None:
+        return _render_and_keep(request, key, generation, render, timeout)
+    # Why: every content change retires every kept page at once; without this, each popular
+    # page would be rendered by every request that arrives while its first render runs.
+    lock = f"{key}:rendering"
+    if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
+        _on_serve(request, entry)
+        return shared_page_response(request, entry)
+    try:
+        return _render_and_keep(request, key, generation, render, timeout)
+    finally:
+        cache.delete(lock)
+
+
+# How long one request may hold the right to render an out-of-date page again; if it dies
+# meanwhile, the next request after that renders it.
+RENDER_LOCK_SECONDS = 10
+
+
+def _render_and_keep(request, key, generation, render, timeout):
     response = render()
     if response.status_code != 200:
         return response

@@ -5,6 +5,7 @@ the same headers, and never with a page older than the content generation allows
 import pytest
 from django.core.cache import cache
 from django.core.handlers.base import BaseHandler
+from django.test import Client
 
 from directory import services
 from directory.services import CONTENT_GENERATION_KEY, content_generation
@@ -143,3 +144,56 @@ def test_the_held_generation_is_read_again_after_max_age(held_generation):
     cache.incr(CONTENT_GENERATION_KEY)
     held_generation[0] += 1
     assert content_generation(max_age=1) == first + 2
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Each landing page render, with what to do in the middle of it (another visitor's request)."""
+    from guides import views
+
+    calls = {"count": 0, "during": None}
+    original = views._render_landing
+
+    def render_landing(*args, **kwargs):
+        calls["count"] += 1
+        during, calls["during"] = calls["during"], None
+        if during is not None:
+            during()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(views, "_render_landing", render_landing)
+    return calls
+
+
+def test_visitors_arriving_while_an_edited_page_renders_get_it_as_it_was(client, guide, url, renders):
+    client.get(url)
+    guide.summary = "An edited summary."
+    guide.save()
+    meanwhile = []
+    renders["during"] = lambda: meanwhile.append(Client().get(url))  # another process, mid-render
+
+    edited = client.get(url)
+
+    assert renders["count"] == 2  # the first view and the one after the edit; not the visitor meanwhile
+    assert meanwhile[0].status_code == 200
+    assert "The first summary." in meanwhile[0].content.decode()
+    assert "An edited summary." in edited.content.decode()
+    later = Client().get(url)
+    assert "An edited summary." in later.content.decode()
+    assert renders["count"] == 2
+
+
+def test_after_a_failed_render_the_next_visitor_renders_the_page(client, guide, url, renders):
+    client.get(url)
+    guide.summary = "An edited summary."
+    guide.save()
+
+    def fail():
+        raise RuntimeError("the database went away")
+
+    renders["during"] = fail
+    with pytest.raises(RuntimeError):
+        client.get(url)
+
+    assert "An edited summary." in Client().get(url).content.decode()
+    assert renders["count"] == 3
