@@ -586,7 +586,9 @@ def main() -> int:
             css_bytes += len(s_body)
             hashed = re.search(r"\.[0-9a-f]{12}\.css$", css) is not None
             cache_control = s_headers.get("Cache-Control", "")
-            ok = s_status == 200 and hashed and "max-age=31536000" in cache_control and "immutable" in cache_control
+            max_age = re.search(r"(?:^|[,\s])max-age=(\d+)(?:$|[,\s])", cache_control)
+            one_year = max_age is not None and int(max_age.group(1)) == 31536000
+            ok = s_status == 200 and hashed and one_year and "immutable" in cache_control
             static_ok = static_ok and ok
             static_note.append(f"{css}: {cache_control or 'no Cache-Control'}")
         table.add(

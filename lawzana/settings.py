@@ -84,7 +84,7 @@ MIDDLEWARE = [
     # Before the page cache, so that cached pages get the same headers (lawzana/security.py).
     "csp.middleware.CSPMiddleware",
     "lawzana.security.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lawzana.middleware.StaticFilesMiddleware",  # WhiteNoise
     # Anonymous visitors' repeat requests for cached landing pages are answered here, before
     # sessions, CSRF and authentication (lawzana/middleware.py).
     "lawzana.middleware.PageCacheMiddleware",
