@@ -1,7 +1,10 @@
 import pytest
 from django.core.cache import cache
 
+from lawzana import cache as resilient
 from tests.factories import CityFactory, PracticeAreaFactory, RegionFactory
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
 
 
 @pytest.fixture(autouse=True)
@@ -10,6 +13,19 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def cache_down(settings, monkeypatch):
+    """The cache's Redis unreachable (lawzana.cache.ResilientRedisCache fails open)."""
+    monkeypatch.setattr(resilient, "_down_until", {})
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "lawzana.cache.ResilientRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from directory.services import content_generation_bump
 from intake import views
 from intake.models import Lead
 from intake.views import CLOCK_FIELD, CLOCK_SALT, clock_started
-from lawzana import cache as resilient
 from tests.factories import CityFactory
 from tests.intake.test_form import (
     URL,
@@ -423,18 +422,6 @@ def test_the_shared_copy_is_rendered_again_after_it_expires(client, harbin, cybe
 
 
 # --- The cache down -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def cache_down(settings, monkeypatch):
-    monkeypatch.setattr(resilient, "_down_until", {})
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "lawzana.cache.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
 
 
 def test_with_the_cache_down_the_form_still_opens_prefilled_and_takes_requests(client, harbin, cyber_law, cache_down):

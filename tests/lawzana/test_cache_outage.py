@@ -7,21 +7,6 @@ from django.urls import reverse
 from lawzana import cache as resilient
 from tests.factories import FirmFactory, GuideFactory
 
-DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
-
-
-@pytest.fixture
-def cache_down(settings, monkeypatch):
-    monkeypatch.setattr(resilient, "_down_until", {})
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "lawzana.cache.ResilientRedisCache",
-            "LOCATION": DEAD_REDIS,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    yield
-
 
 def test_reads_miss_writes_are_dropped_and_counters_say_missing(cache_down):
     assert cache.get("key", "default") == "default"
