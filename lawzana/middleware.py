@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_response_headers, patch_vary_headers
@@ -112,7 +112,14 @@ def shared_page(request, key_prefix, render, *, timeout):
         _on_serve(request, entry)
         return shared_page_response(request, entry)
     try:
-        return _render_and_keep(request, key, generation, render, timeout)
+        response = _render_and_keep(request, key, generation, render, timeout)
+    except Http404:
+        cache.delete(key)  # gone since (a guide withdrawn): once a render says so, for everyone
+        raise
+    else:
+        if response.status_code != 200:
+            cache.delete(key)
+        return response
     finally:
         cache.delete(lock)
 

@@ -8,7 +8,8 @@ from django.core.handlers.base import BaseHandler
 from django.test import Client
 
 from directory import services
-from directory.services import CONTENT_GENERATION_KEY, content_generation
+from directory.models import Firm
+from directory.services import CONTENT_GENERATION_KEY, content_generation, firms_refresh
 from tests.factories import FirmFactory, GuideFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +198,28 @@ def test_after_a_failed_render_the_next_visitor_renders_the_page(client, guide, 
 
     assert "An edited summary." in Client().get(url).content.decode()
     assert renders["count"] == 3
+
+
+def test_once_a_render_finds_the_page_gone_no_visitor_gets_it_as_it_was(client, guide, url, monkeypatch):
+    from guides import views
+
+    client.get(url)
+    guide.status = type(guide).Status.DRAFT
+    guide.save()
+    Firm.objects.update(is_listed=False)
+    firms_refresh()
+
+    assert client.get(url).status_code == 404
+    meanwhile = []
+    original = views._landing
+
+    def landing(*args, **kwargs):
+        if not meanwhile:
+            meanwhile.append(None)
+            meanwhile[0] = Client().get(url)  # another visitor while this one renders
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(views, "_landing", landing)
+
+    assert client.get(url).status_code == 404
+    assert meanwhile[0].status_code == 404
