@@ -566,6 +566,18 @@ def main() -> int:
             ),
         )
 
+        # RELIABILITY L6: many visitors at once (its wrk -t4 -c64), for this node of 2 workers.
+        log("measuring landing, anonymous, 64 connections")
+        crowd = wrk(f"{base}{urls['landing']}", lua, duration=args.duration, connections=64, threads=4)
+        crowd_errors = crowd["bad_status"] + crowd["socket_errors"]
+        table.add(
+            "landing, anonymous, 64 connections",
+            f"{crowd['rps']:.0f} req/s (p50 {crowd['p50_us'] / 1000:.1f} ms, p95 {crowd['p95_us'] / 1000:.1f} ms"
+            + (f"; {crowd_errors} errors)" if crowd_errors else ")"),
+            ">= 500 req/s, p95 <= 100 ms",
+            crowd["rps"] >= 500 and crowd["p95_us"] <= 100_000 and not crowd_errors,
+        )
+
         # Conditional GET and cookies on the cached landing page.
         status, headers, body = http_get(f"{base}{urls['landing']}")
         etag = headers.get("ETag", "")
