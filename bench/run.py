@@ -591,6 +591,23 @@ def main() -> int:
         # Page weight and static files.
         html = body.decode()
         table.add("landing HTML size", f"{len(body) / 1024:.1f} KB", "< 50 KB", len(body) < 50 * 1024)
+        from django.utils.html import escape
+
+        # Data blocks (the JSON-LD breadcrumbs) are not scripts a browser runs.
+        scripts = sum(
+            1
+            for attrs in re.findall(r"<script\b([^>]*)>", html, re.IGNORECASE)
+            if not re.search(r'type="application/(?:ld\+)?json"', attrs)
+        )
+        cards = len(re.findall(r'<article class="firm-card[ "]', html))
+        has_guide = escape(urls["guide"].summary) in html
+        table.add(
+            "landing: readable without JavaScript",
+            f"{scripts} scripts to run; the guide's summary {'in' if has_guide else 'NOT in'} the HTML, "
+            f"{cards} firm cards",
+            "no script; guide and firms in the HTML",
+            scripts == 0 and has_guide and cards > 0,
+        )
         css_urls = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
         css_bytes, static_ok, static_note = 0, bool(css_urls), []
         for css in css_urls:
