@@ -78,6 +78,11 @@ def shared_page_response(request, entry, *, headers=()):
     )
 
 
+# How long one request may hold the right to render an out-of-date page again; if it dies
+# meanwhile, the next request after that renders it.
+RENDER_LOCK_SECONDS = 10
+
+
 def shared_page(request, key_prefix, render, *, timeout):
     """The page render() returns, kept whole for anonymous visitors.
 
@@ -122,11 +127,6 @@ def shared_page(request, key_prefix, render, *, timeout):
         return response
     finally:
         cache.delete(lock)
-
-
-# How long one request may hold the right to render an out-of-date page again; if it dies
-# meanwhile, the next request after that renders it.
-RENDER_LOCK_SECONDS = 10
 
 
 def _render_and_keep(request, key, generation, render, timeout):
