@@ -213,7 +213,9 @@ class CachedGroupedChoicesMixin:
         if current is None or current.key != key:
             # Grouped as GroupedModelChoiceIterator groups them; the values stay, the rows go.
             grouped: dict[str, list] = {}
-            for obj in self.queryset:
+            # A fresh clone: has_choice() runs on the form class's own field, whose queryset
+            # would otherwise keep its first result from one generation to the next.
+            for obj in self.queryset.all():
                 grouped.setdefault(self.group_label(obj), []).append(
                     (self.prepare_value(obj), self.label_from_instance(obj))
                 )

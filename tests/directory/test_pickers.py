@@ -98,6 +98,16 @@ def test_a_new_city_is_listed_on_the_next_form(places):
     assert "Mudanjiang" in str(PickerForm()["city"])
 
 
+def test_a_new_city_is_a_valid_prefill_on_the_form_classs_own_field(places):
+    shared = PickerForm.base_fields["city"]  # not copied per form, as the request form's prefill check uses it
+    assert shared.has_choice(str(places[0].pk))
+
+    mudanjiang = CityFactory(region=places[0].region, name="Mudanjiang", slug="mudanjiang")
+
+    assert shared.has_choice(str(mudanjiang.pk))
+    assert "Mudanjiang" in str(PickerForm()["city"])
+
+
 def test_a_renamed_country_and_practice_area_show_on_the_next_form(places):
     harbin, cyber_law = places
     str(PickerForm()["city"])
