@@ -5,7 +5,7 @@ The pickers list every city (hundreds) and every practice area, on pages that mu
 So their options are read once per content generation in each process, as plain
 (value, label) tuples grouped under their <optgroup> labels, and written out by GroupedSelect
 without a template per option. A save of a country, region, city or practice area bumps the
-generation (guides/models.py), so the next form shows it. What a visitor submits is still
+generation (directory/apps.py), so the next form shows it. What a visitor submits is still
 checked against the database (ModelChoiceField.to_python), never against the cached list.
 """
 
@@ -18,8 +18,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lawzana.page_cache import content_generation
+
 from .models import City, PracticeArea
-from .services import content_generation
 
 # Rendered <option> lists kept per picker and generation, one per selected value: enough for
 # the values people actually arrive with (the landing pages' prefilled city or area).

@@ -1,22 +1,18 @@
-import secrets
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum, Value
 from django.utils import timezone
+
+from lawzana.page_cache import content_generation_bump
 
 from .models import Firm, Lawyer, Review, Verification
 from .ranking import RankingInputs, completeness, ranking_score
 from .search import document
 
 BATCH_SIZE = 500
-# Public pages cached whole (guides.views.landing) are keyed by this number: bumping it
-# retires every cached page at once, so an edit shows on the next request.
-CONTENT_GENERATION_KEY = "lawzana:content-generation"
 
 DERIVED_FIELDS = [
     "rating_average",
@@ -44,49 +40,6 @@ def firms_refresh(*, firm_ids: Iterable[int] | None = None) -> int:
     # is where cached public pages that list firms are retired.
     content_generation_bump()
     return len(ids)
-
-
-# [(generation, time.monotonic() when read)]: the generation this process read last, for
-# content_generation(max_age=...). Cleared by this process's own bumps.
-_held_generation: list = [None]
-
-
-def content_generation(*, max_age: float = 0) -> int:
-    """The current generation of public content (see CONTENT_GENERATION_KEY).
-
-    With max_age > 0, the value this process read at most max_age seconds ago is used as it
-    is, without a round trip to the cache: what another process changed shows up to max_age
-    seconds late (this process's own bumps show at once). Only the anonymous page cache's
-    hits use it (lawzana.middleware.PageCacheMiddleware), with a second or so.
-    """
-    held = _held_generation[0]
-    if max_age > 0 and held is not None and time.monotonic() - held[1] < max_age:
-        return held[0]
-    generation = cache.get(CONTENT_GENERATION_KEY)
-    if generation is None:
-        # A new, random number (not 0): a lost key must not bring back old pages.
-        cache.add(CONTENT_GENERATION_KEY, secrets.randbits(62), timeout=None)
-        generation = cache.get(CONTENT_GENERATION_KEY, 0)
-    _held_generation[0] = (generation, time.monotonic())
-    return generation
-
-
-def content_generation_bump() -> None:
-    """Retire every cached public page: now, and again once the caller's transaction commits.
-
-    The second bump matters: a request served between the first bump and the commit still
-    reads the old rows and may cache them under the new generation.
-    """
-    _bump_generation()
-    transaction.on_commit(_bump_generation)
-
-
-def _bump_generation() -> None:
-    _held_generation[0] = None
-    try:
-        cache.incr(CONTENT_GENERATION_KEY)
-    except ValueError:  # no generation yet (or evicted): start a fresh one
-        cache.set(CONTENT_GENERATION_KEY, secrets.randbits(62), timeout=None)
 
 
 def _counts(model_field, ids):

@@ -1,6 +1,6 @@
 """Counting views of firms' public profiles, per calendar month, for the firms' own figures.
 
-A profile is served from a cached copy most of the time (lawzana.middleware), so counting
+A profile is served from a cached copy most of the time (lawzana/page_cache.py), so counting
 must cost next to nothing: views are added up in this process and written in one go at
 most every PROFILE_VIEW_FLUSH_SECONDS (0: at once). A process that dies loses the views of
 its last few seconds; a statistic can afford that, a page that waits on a row lock cannot
@@ -36,7 +36,7 @@ def profile_view_count(request, firm_id: int) -> bool:
 
     Not counted: HEAD (and anything but GET), obvious bots, and members of the firm looking
     at their own page. Called by the view and, for copies served before the view runs,
-    by lawzana.middleware.PageCacheMiddleware (no request.user there: an anonymous visit).
+    by lawzana.page_cache.PageCacheMiddleware (no request.user there: an anonymous visit).
     """
     if request.method != "GET" or BOT_USER_AGENT.search(request.META.get("HTTP_USER_AGENT", "")):
         return False

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from lawzana.middleware import shared_page
+from lawzana.page_cache import shared_page
 
 from . import ranking
 from .models import Article, Firm

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class GuidesConfig(AppConfig):
     name = "guides"
     verbose_name = _("Guides")
+
+    def ready(self):
+        from lawzana.page_cache import retire_pages_on_change
+
+        # A guide's save or deletion (the admin, a restored revision, publishing) changes its
+        # landing page, which is cached whole for anonymous visitors.
+        retire_pages_on_change(self.get_model("Guide"))

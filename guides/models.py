@@ -3,14 +3,12 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import City, Country, PracticeArea, Region
-from directory.services import content_generation_bump
+from directory.models import City, PracticeArea
 from lawzana.markdown import render_markdown
 
 MARKDOWN_HELP = _(
@@ -268,16 +266,3 @@ class GuideSource(models.Model):
 
     def __str__(self):
         return self.title
-
-
-def _retire_cached_pages(sender, **kwargs):
-    content_generation_bump()
-
-
-# Why: landing pages are cached whole for anonymous visitors (guides.views.landing). A
-# guide's save or deletion, and a rename of the places and practice areas those pages show,
-# retire them at once. Signals rather than save() overrides because the places live in
-# directory, which must not know about the guides' page cache.
-for _model in (Country, Region, City, PracticeArea, Guide):
-    post_save.connect(_retire_cached_pages, sender=_model, dispatch_uid=f"retire-pages-save-{_model.__name__}")
-    post_delete.connect(_retire_cached_pages, sender=_model, dispatch_uid=f"retire-pages-delete-{_model.__name__}")

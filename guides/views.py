@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_safe
 from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
 from directory.selectors import firms_serving, with_card_data
-from lawzana.middleware import shared_page
+from lawzana.page_cache import shared_page
 
 from .forms import FindLawyerForm
 from .models import Guide, landing_title, landing_url

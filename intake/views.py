@@ -28,8 +28,7 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import SessionWizardView
 
 from directory.selectors import firms_serving
-from directory.services import content_generation
-from lawzana.middleware import is_shareable_request
+from lawzana.page_cache import content_generation, is_shareable_request
 
 from . import consent, services
 from .forms import STEPS, ContactForm, WhatForm
@@ -72,7 +71,7 @@ def clock_started(token: str) -> datetime | None:
 class PageOnlyStorage(BaseStorage):
     """The wizard's storage while a visitor without a session looks at the form: this request's
     memory only. Merely looking creates no session (no row, no cookie), so crawlers don't fill
-    the session table and the visitor keeps getting the shared pages (lawzana.middleware).
+    the session table and the visitor keeps getting the shared pages (lawzana/page_cache.py).
     The first POST starts the session."""
 
     def __init__(self, *args, **kwargs):
@@ -168,7 +167,7 @@ class LeadWizard(SessionWizardView):
         and clock, and the landing page's choices selected. No query and no session; with the
         cache's Redis down, each process renders it once per generation."""
         language = get_language()
-        # Like the shared landing pages (lawzana.middleware), read the generation at most this
+        # Like the shared landing pages (lawzana/page_cache.py), read the generation at most this
         # often: an edit in another process shows this late.
         generation = content_generation(max_age=settings.PAGE_CACHE_GENERATION_SECONDS)
         entry = _first_steps.get(language)

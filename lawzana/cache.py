@@ -22,10 +22,19 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 _down_until: dict[tuple, float] = {}
 
 
+def forget_outages() -> None:
+    """Try every location again at the next call, as a process that just started would."""
+    _down_until.clear()
+
+
 class ResilientRedisCache(RedisCache):
+    def is_skipped(self) -> bool:
+        """Whether calls to this cache's location are skipped now, after a recent failure."""
+        return _clock() < _down_until.get(tuple(self._servers), 0.0)
+
     def _guarded(self, name, fallback, *args, **kwargs):
         location = tuple(self._servers)
-        if _clock() < _down_until.get(location, 0.0):
+        if self.is_skipped():
             return fallback() if callable(fallback) else fallback
         try:
             return getattr(super(), name)(*args, **kwargs)

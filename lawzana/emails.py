@@ -59,6 +59,11 @@ def send_email(message: EmailMessage) -> None:
     _kept.last_used = time.monotonic()
 
 
+def kept_backend() -> SMTPBackend | None:
+    """This thread's kept SMTP backend, if a message opened one and no error dropped it."""
+    return getattr(_kept, "backend", None)
+
+
 def close_kept_connection() -> None:
     """Say goodbye to the server (QUIT) on this thread's kept connection, if there is one."""
     _drop(hang_up=False)

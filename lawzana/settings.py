@@ -86,8 +86,8 @@ MIDDLEWARE = [
     "lawzana.security.SecurityHeadersMiddleware",
     "lawzana.middleware.StaticFilesMiddleware",  # WhiteNoise
     # Anonymous visitors' repeat requests for cached landing pages are answered here, before
-    # sessions, CSRF and authentication (lawzana/middleware.py).
-    "lawzana.middleware.PageCacheMiddleware",
+    # sessions, CSRF and authentication (lawzana/page_cache.py).
+    "lawzana.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,7 +207,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # A web process answers page cache hits with the content generation it read at most this
 # many seconds ago, without a round trip to Redis: an edit made through another process shows
-# on cached pages at most this late (directory.services.content_generation). Off outside
+# on cached pages at most this late (lawzana.page_cache.content_generation). Off outside
 # production, so that tests and a laptop see every edit at once.
 PAGE_CACHE_GENERATION_SECONDS = env.float("PAGE_CACHE_GENERATION_SECONDS", default=1.0 if PRODUCTION else 0.0)
 # Firms' profile views are added up in each web process and written at most this often

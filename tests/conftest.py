@@ -16,9 +16,9 @@ def _clear_cache():
 
 
 @pytest.fixture
-def cache_down(settings, monkeypatch):
+def cache_down(settings):
     """The cache's Redis unreachable (lawzana.cache.ResilientRedisCache fails open)."""
-    monkeypatch.setattr(resilient, "_down_until", {})
+    resilient.forget_outages()
     settings.CACHES = {
         "default": {
             "BACKEND": "lawzana.cache.ResilientRedisCache",
@@ -26,6 +26,8 @@ def cache_down(settings, monkeypatch):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    yield
+    resilient.forget_outages()
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 
 from directory.forms import CityField
 from directory.models import City
-from directory.services import content_generation_bump
 from intake import views
 from intake.models import Lead
 from intake.views import CLOCK_FIELD, CLOCK_SALT, clock_started
+from lawzana.page_cache import content_generation_bump
 from tests.factories import CityFactory
 from tests.intake.test_form import (
     URL,
@@ -393,7 +393,7 @@ def test_the_shared_copy_shows_a_renamed_city(client, harbin, cyber_law):
     assert ">Harbin<" in client.get(URL).content.decode()
 
     harbin.name = "Ha'erbin"
-    harbin.save()  # a save retires cached pages (guides.models)
+    harbin.save()  # a save retires cached pages (directory/apps.py)
     client.cookies.clear()
     assert ">Ha&#x27;erbin<" in client.get(URL).content.decode()
 

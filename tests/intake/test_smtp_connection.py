@@ -111,7 +111,7 @@ def test_a_connection_is_replaced_after_its_share_of_messages(smtp, matches, mon
 def test_a_connection_the_server_dropped_fails_one_attempt_as_transient_then_delivery_goes_on(smtp, matches):
     first, second, third = matches
     services.match_deliver(match_id=first.pk)
-    emails._kept.backend.connection.sock.shutdown(socket.SHUT_RDWR)  # as if the server hung up
+    emails.kept_backend().connection.sock.shutdown(socket.SHUT_RDWR)  # as if the server hung up
 
     with pytest.raises(services.DeliveryError) as error:
         services.match_deliver(match_id=second.pk)

@@ -1,4 +1,4 @@
-"""lawzana.middleware.PageCacheMiddleware: anonymous repeat requests for a cached landing
+"""lawzana.page_cache.PageCacheMiddleware: anonymous repeat requests for a cached landing
 page are answered before sessions, CSRF, authentication, URL resolution and the view, with
 the same headers, and never with a page older than the content generation allows."""
 
@@ -7,9 +7,10 @@ from django.core.cache import cache
 from django.core.handlers.base import BaseHandler
 from django.test import Client
 
-from directory import services
 from directory.models import Firm
-from directory.services import CONTENT_GENERATION_KEY, content_generation, firms_refresh
+from directory.services import firms_refresh
+from lawzana import page_cache
+from lawzana.page_cache import CONTENT_GENERATION_KEY, content_generation
 from tests.factories import FirmFactory, GuideFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +46,10 @@ def held_generation(monkeypatch, settings):
     """Production's hold on the content generation, with a clock the test moves."""
     settings.PAGE_CACHE_GENERATION_SECONDS = 1.0
     now = [1000.0]
-    monkeypatch.setattr(services.time, "monotonic", lambda: now[0])
-    services._held_generation[0] = None
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: now[0])
+    page_cache.forget_held_generation()
     yield now
-    services._held_generation[0] = None
+    page_cache.forget_held_generation()
 
 
 def test_a_repeat_anonymous_get_is_answered_before_the_view(client, url, resolved):

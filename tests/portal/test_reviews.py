@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from directory import review_services
 from directory.models import Review, ReviewFlag
-from directory.services import content_generation
+from lawzana.page_cache import content_generation
 from tests.factories import (
     FirmFactory,
     FirmUserFactory,
