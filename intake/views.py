@@ -3,21 +3,18 @@ with its actions (release contact details, download, withdraw). Views validate a
 service from intake/services.py; they never change a lead themselves."""
 
 import logging
-import time
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
@@ -28,7 +25,6 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import SessionWizardView
 
 from directory.selectors import firms_serving
-from lawzana.page_cache import content_generation, is_shareable_request
 
 from . import consent, services
 from .forms import STEPS, ContactForm, WhatForm
@@ -79,45 +75,6 @@ class PageOnlyStorage(BaseStorage):
         self.init_data()
 
 
-# --- The first step, shared by anonymous visitors ------------------------------------------
-#
-# Every anonymous visitor sees the same first step, except for the CSRF token and the clock:
-# it is rendered once per language and content generation (the pickers' options), with
-# placeholders for those two, and kept in the shared cache and in this process. The landing
-# pages' prefilled choices are marked in the copy per request rather than kept as copies of
-# their own: there are cities x practice areas of them.
-
-FIRST_STEP_CACHE_SECONDS = 300  # bounds what no save announces, such as a deploy's new templates
-_CSRF_PLACEHOLDER = "lawzana-csrf-token-placeholder"
-_CLOCK_PLACEHOLDER = "lawzana-form-clock-placeholder"
-_first_steps: dict = {}  # {language: entry}: this process's copy of the shared entries
-_EMPTY_OPTION, _EMPTY_OPTION_SELECTED = b'<option value="">', b'<option value="" selected>'
-
-
-def _is_current(entry, generation) -> bool:
-    return entry is not None and entry["generation"] == generation and entry["expires_at"] > time.time()
-
-
-def _with_selected(content: bytes, name: str, value: str) -> bytes:
-    """The page with value selected in the <select> called name (directory.forms.GroupedSelect
-    markup), or unchanged when that select has no such option: the page's own options are the
-    check that a prefilled id is valid."""
-    if not (value.isascii() and value.isdigit() and len(value) < 20):
-        return content
-    start = content.find(f'<select name="{name}"'.encode())
-    end = content.find(b"</select>", start)
-    option = f'<option value="{value}">'.encode()
-    at = content.find(option, start, end) if start >= 0 else -1
-    if at < 0:
-        return content
-    # With nothing chosen Django selects the empty option ("Choose a city"); only one may be.
-    before = content[:at]
-    empty = before.find(_EMPTY_OPTION_SELECTED, start)
-    if empty >= 0:
-        before = b"".join((before[:empty], _EMPTY_OPTION, before[empty + len(_EMPTY_OPTION_SELECTED) :]))
-    return b"".join((before, f'<option value="{value}" selected>'.encode(), content[at + len(option) :]))
-
-
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters(), name="dispatch")
 class LeadWizard(SessionWizardView):
@@ -149,53 +106,18 @@ class LeadWizard(SessionWizardView):
     # --- Showing the steps -----------------------------------------------------------------
 
     def get(self, request, *args, **kwargs):
-        if is_shareable_request(request):
-            return self.first_step_for_anyone()
-        # A GET is a fresh start: forget any earlier attempt (for a visitor with a session).
-        # The fill-time clock starts with the page (see clock_token).
+        # A GET is a fresh start: forget any earlier attempt. The fill-time clock starts with
+        # the page (see clock_token).
         self.storage.reset()
         self.storage.current_step = self.steps.first
+        # The pickers' options are kept per process (directory.forms), so checking a prefilled
+        # id, like listing the options, needs no query.
         self.prefill = {
             name: int(value)
             for name in self.PREFILLED_FIELDS
             if WhatForm.base_fields[name].has_choice(value := request.GET.get(name, ""))
         }
         return self.render(self.get_form())
-
-    def first_step_for_anyone(self):
-        """The shared first step (see FIRST_STEP_CACHE_SECONDS), with this visitor's CSRF token
-        and clock, and the landing page's choices selected. No query and no session; with the
-        cache's Redis down, each process renders it once per generation."""
-        language = get_language()
-        # Like the shared landing pages (lawzana/page_cache.py), read the generation at most this
-        # often: an edit in another process shows this late.
-        generation = content_generation(max_age=settings.PAGE_CACHE_GENERATION_SECONDS)
-        entry = _first_steps.get(language)
-        if not _is_current(entry, generation):
-            key = f"intake:lead-form-first-step:{language}"
-            entry = cache.get(key)
-            if not _is_current(entry, generation):
-                entry = self.render_shared_first_step(generation)
-                cache.set(key, entry, FIRST_STEP_CACHE_SECONDS)
-            _first_steps[language] = entry
-        content = entry["content"]
-        for name in self.PREFILLED_FIELDS:
-            content = _with_selected(content, f"what-{name}", self.request.GET.get(name, ""))
-        content = content.replace(_CSRF_PLACEHOLDER.encode(), get_token(self.request).encode())
-        content = content.replace(_CLOCK_PLACEHOLDER.encode(), clock_token().encode())
-        return HttpResponse(content, content_type=entry["content_type"])
-
-    def render_shared_first_step(self, generation) -> dict:
-        self.storage.current_step = self.steps.first
-        # The view's context wins over the context processors: {% csrf_token %} writes the placeholder.
-        response = self.render(self.get_form(), csrf_token=_CSRF_PLACEHOLDER, started_token=_CLOCK_PLACEHOLDER)
-        response.render()
-        return {
-            "generation": generation,
-            "expires_at": time.time() + FIRST_STEP_CACHE_SECONDS,
-            "content": response.content,
-            "content_type": response["Content-Type"],
-        }
 
     def get_form_initial(self, step):
         initial = dict(super().get_form_initial(step))
@@ -208,10 +130,9 @@ class LeadWizard(SessionWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         context.pop("drafts", None)  # extra_data is merged into the context; keep typed text out of it
-        if "started_token" not in kwargs:
-            # Every page carries a clock until a POST has brought one, in case the first POST
-            # could not (its session expired meanwhile, a page shown before this release).
-            context["started_token"] = None if "started_at" in self.storage.extra_data else clock_token()
+        # Every page carries a clock until a POST has brought one, in case the first POST
+        # could not (its session expired meanwhile, a page shown before this release).
+        context["started_token"] = None if "started_at" in self.storage.extra_data else clock_token()
         current, steps = self.steps.current, self.get_form_list()
         context.update(
             clock_field=CLOCK_FIELD,

@@ -1,5 +1,5 @@
-"""The request form's first step as anonymous visitors get it: one shared page with each
-visitor's own CSRF token and fill-time clock, no session and no query; and the clock that
+"""The request form's first step as anonymous visitors get it: each visitor's own CSRF token
+and fill-time clock, no session and, once the pickers are read, no query; and the clock that
 page carries, which the minimum fill time is measured from."""
 
 import datetime
@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 
 from directory.forms import CityField
 from directory.models import City
-from intake import views
 from intake.models import Lead
 from intake.views import CLOCK_FIELD, CLOCK_SALT, clock_started
 from lawzana.page_cache import content_generation_bump
@@ -72,7 +71,7 @@ def finish(client, page, area, city):
 
 @pytest.mark.parametrize("is_prefilled", [False, True])
 def test_looking_at_the_form_creates_no_session_and_sets_only_the_csrf_cookie(client, harbin, cyber_law, is_prefilled):
-    for _ in range(2):  # rendered, then from the shared copy
+    for _ in range(2):  # the pickers read, then from this process's copy
         client.cookies.clear()
         response = client.get(prefilled(harbin.pk, cyber_law.pk) if is_prefilled else URL)
 
@@ -90,7 +89,9 @@ def test_a_head_request_creates_no_session_either(client, harbin, cyber_law):
     assert not Session.objects.exists()
 
 
-def test_the_shared_first_step_runs_no_query(client, harbin, cyber_law, django_assert_max_num_queries):
+def test_the_first_step_runs_no_query_once_the_pickers_are_read(
+    client, harbin, cyber_law, django_assert_max_num_queries
+):
     client.get(prefilled(harbin.pk, cyber_law.pk))
     client.cookies.clear()
 
@@ -128,9 +129,7 @@ def test_a_visitor_with_a_session_starts_afresh_on_a_get(client, harbin, cyber_l
 
 def test_a_whole_request_goes_through_with_csrf_checks_enforced(harbin, cyber_law):
     client = Client(enforce_csrf_checks=True)
-    client.get(URL)  # the shared copy is rendered
-    client.cookies.clear()
-    page = client.get(prefilled(harbin.pk, cyber_law.pk))  # and served
+    page = client.get(prefilled(harbin.pk, cyber_law.pk))
 
     response = finish(client, page, cyber_law, harbin)
 
@@ -154,15 +153,13 @@ def test_two_visitors_get_their_own_csrf_token_and_clock(harbin, cyber_law):
     with time_machine.travel(T0, tick=False):
         page_one = first.get(URL)
     with time_machine.travel(T0 + datetime.timedelta(seconds=30), tick=False):
-        page_two = second.get(URL)  # from the shared copy
+        page_two = second.get(URL)
 
     assert csrf_of(page_one) != csrf_of(page_two)
     assert page_one.cookies[settings.CSRF_COOKIE_NAME].value != page_two.cookies[settings.CSRF_COOKIE_NAME].value
     with time_machine.travel(T0 + datetime.timedelta(minutes=1), tick=False):
         assert clock_started(clock_of(page_one)[CLOCK_FIELD]) == T0
         assert clock_started(clock_of(page_two)[CLOCK_FIELD]) == T0 + datetime.timedelta(seconds=30)
-    placeholders = (views._CSRF_PLACEHOLDER, views._CLOCK_PLACEHOLDER)
-    assert not any(placeholder in page_two.content.decode() for placeholder in placeholders)
 
 
 # --- The fill-time clock ------------------------------------------------------------------
@@ -303,7 +300,7 @@ def normalised(page):
     return re.sub(rf'name="{CLOCK_FIELD}" value="[^"]*"', f'name="{CLOCK_FIELD}" value=""', content)
 
 
-def test_the_shared_copy_is_the_page_a_visitor_with_a_session_gets(client, harbin, shanghai, cyber_law):
+def test_an_anonymous_visitor_gets_the_page_a_visitor_with_a_session_gets(client, harbin, shanghai, cyber_law):
     with_session = Client()
     with_session.post(URL, what_data(cyber_law, harbin))  # a session, and a step to forget
     assert settings.SESSION_COOKIE_NAME in with_session.cookies
@@ -315,7 +312,7 @@ def test_the_shared_copy_is_the_page_a_visitor_with_a_session_gets(client, harbi
         assert normalised(shared) == normalised(with_session.get(URL + query)), query
 
 
-def test_valid_prefilled_ids_are_selected_from_the_shared_copy_too(client, harbin, shanghai, cyber_law):
+def test_valid_prefilled_ids_are_selected_for_anonymous_visitors_too(client, harbin, shanghai, cyber_law):
     for city in (harbin, shanghai, harbin):
         client.cookies.clear()
         response = client.get(prefilled(city.pk, cyber_law.pk))
@@ -360,40 +357,14 @@ def test_a_repeated_prefill_value_selects_one_option_only(client, harbin, shangh
         assert response.content.decode().count(" selected>") == 2  # one per select
 
 
-class _Recorder:
-    def __init__(self, cache):
-        self.cache = cache
-        self.keys = set()
-
-    def get(self, key, *args, **kwargs):
-        self.keys.add(key)
-        return self.cache.get(key, *args, **kwargs)
-
-    def set(self, key, *args, **kwargs):
-        self.keys.add(key)
-        return self.cache.set(key, *args, **kwargs)
+# --- Keeping the pickers current ---------------------------------------------------------
 
 
-def test_prefilled_values_make_no_cache_keys_of_their_own(client, harbin, shanghai, cyber_law, monkeypatch):
-    recorder = _Recorder(views.cache)
-    monkeypatch.setattr(views, "cache", recorder)
-
-    for query in [f"city={harbin.pk}", f"city={shanghai.pk}", "city=abc", "city=999999", "nocache=1", ""]:
-        views._first_steps.clear()  # so that the shared cache is asked each time
-        client.cookies.clear()
-        assert client.get(f"{URL}?{query}").status_code == 200
-
-    assert recorder.keys == {"intake:lead-form-first-step:en"}
-
-
-# --- Keeping the shared copy current ------------------------------------------------------
-
-
-def test_the_shared_copy_shows_a_renamed_city(client, harbin, cyber_law):
+def test_the_form_shows_a_renamed_city(client, harbin, cyber_law):
     assert ">Harbin<" in client.get(URL).content.decode()
 
     harbin.name = "Ha'erbin"
-    harbin.save()  # a save retires cached pages (directory/apps.py)
+    harbin.save()  # a save retires cached pages and pickers (directory/apps.py)
     client.cookies.clear()
     assert ">Ha&#x27;erbin<" in client.get(URL).content.decode()
 
@@ -401,24 +372,6 @@ def test_the_shared_copy_shows_a_renamed_city(client, harbin, cyber_law):
     content_generation_bump()
     client.cookies.clear()
     assert ">Bingcheng<" in client.get(prefilled(harbin.pk)).content.decode()
-
-
-def test_the_shared_copy_is_rendered_again_after_it_expires(client, harbin, cyber_law, monkeypatch):
-    rendered = []
-    render = views.LeadWizard.render_shared_first_step
-    monkeypatch.setattr(
-        views.LeadWizard, "render_shared_first_step", lambda self, *a: rendered.append(1) or render(self, *a)
-    )
-    for _ in range(3):
-        client.cookies.clear()
-        client.get(URL)
-    assert len(rendered) == 1
-
-    with time_machine.travel(datetime.timedelta(seconds=views.FIRST_STEP_CACHE_SECONDS + 1)):
-        client.cookies.clear()
-        assert client.get(URL).status_code == 200
-
-    assert len(rendered) == 2
 
 
 # --- The cache down -----------------------------------------------------------------------
