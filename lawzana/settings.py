@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "guides",
     "intake",
 ]
+# Demo accounts with a published password and fictional firms have no place on the live site:
+# production does not even have the commands that create them.
+if not PRODUCTION:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from directory.demo_firms import FIRMS
+from demo.firms import FIRMS
 from directory.models import (
     Article,
     City,

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils.text import slugify
 
-from .demo import CITIES, CREATED, REGIONS, UNCHANGED, UPDATED, save_row, sync_row
-from .models import Article, Firm, Language, Lawyer, Office, Review, ServiceFee, SocialLink, Verification
-from .services import firms_refresh
+from demo.places import CITIES, CREATED, REGIONS, UNCHANGED, UPDATED, save_row, sync_row
+from directory.models import Article, Firm, Language, Lawyer, Office, Review, ServiceFee, SocialLink, Verification
+from directory.services import firms_refresh
 
 DELETED = "deleted"
 SHANGHAI_TIME = ZoneInfo("Asia/Shanghai")
@@ -47,7 +47,7 @@ LANGUAGES = [
     ("es", "Spanish"),
 ]
 
-# Short names for the practice-area slugs of directory/demo.py, to keep the table readable.
+# Short names for the practice-area slugs of demo/places.py, to keep the table readable.
 AREAS = {
     "corporate": "corporate-and-company-law",
     "m&a": "mergers-and-acquisitions",
@@ -1242,7 +1242,7 @@ REFRESH_TRIGGERS = {
 def seed_firms(*, places: dict, tally: Counter | None = None) -> dict:
     """Create or update the demo languages and firms with everything a profile shows.
 
-    `places` is what `directory.demo.seed_places()` returned. Recomputes the firms' derived
+    `places` is what `demo.places.seed_places()` returned. Recomputes the firms' derived
     fields (rating, ranking, search document, badge) only when something was written, so a
     second run issues no write at all. Returns {"languages", "firms", "tally"}.
     """

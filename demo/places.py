@@ -1,4 +1,4 @@
-"""Demo places and practice areas for `manage.py seed_demo` (the command lives in guides).
+"""Demo places and practice areas for `manage.py seed_demo`.
 
 The data is plain tuples and dicts; `seed_places()` writes it through `sync_row()`, which
 looks a row up by its natural key and writes only what differs, so a second run issues no
@@ -9,7 +9,7 @@ from collections import Counter
 
 from django.db import models
 
-from .models import City, Country, PracticeArea, Region
+from directory.models import City, Country, PracticeArea, Region
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 

@@ -1,8 +1,7 @@
 """`manage.py seed_demo`: fill a local site with demo places, practice areas, guides and firms.
 
-It lives in guides because guides may import directory (for the places) but not the other
-way round. Safe to rerun: rows are matched on natural keys and written only when they
-differ, so a second run changes nothing.
+Safe to rerun: rows are matched on natural keys and written only when they differ, so a
+second run changes nothing.
 """
 
 from collections import Counter
@@ -14,9 +13,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from directory.demo import CREATED, UNCHANGED, UPDATED, seed_places
-from directory.demo_firms import seed_firms
-from guides.demo import seed_guides
+from demo.firms import seed_firms
+from demo.guides import seed_guides
+from demo.places import CREATED, UNCHANGED, UPDATED, seed_places
 
 DEMO_PASSWORD = "lawzana-demo-password"
 # Every demo account signs in with a second factor from this published secret: add it to an

@@ -12,9 +12,8 @@ from collections import Counter
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from directory.demo import save_row, sync_row
-
-from .models import FaqItem, Guide, GuideSource
+from demo.places import save_row, sync_row
+from guides.models import FaqItem, Guide, GuideSource
 
 SHANGHAI_TIME = ZoneInfo("Asia/Shanghai")
 
@@ -1012,7 +1011,7 @@ GUIDES = [
 def seed_guides(*, places: dict, tally: Counter | None = None) -> dict:
     """Create or update the demo guides with their FAQ items and sources.
 
-    `places` is what `directory.demo.seed_places()` returned. Returns
+    `places` is what `demo.places.seed_places()` returned. Returns
     {"guides": [Guide, ...], "tally": Counter}.
     """
     tally = Counter() if tally is None else tally

@@ -1,0 +1,1 @@
+"""Demo and benchmark data for development: installed only outside production (lawzana/settings.py)."""
