@@ -5,17 +5,25 @@ second run changes nothing.
 """
 
 from collections import Counter
+from datetime import timedelta
 
 import reversion
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from demo.firms import seed_firms
 from demo.guides import seed_guides
 from demo.places import CREATED, UNCHANGED, UPDATED, seed_places
+from directory.models import City, Firm, Membership, PracticeArea
+from intake import consent
+from intake.models import Consent, Lead, Match
 
 DEMO_PASSWORD = "lawzana-demo-password"
 # Every demo account signs in with a second factor from this published secret: add it to an
@@ -120,8 +128,6 @@ class Command(BaseCommand):
 
     def ensure_demo_firm_user(self, tally: Counter) -> list[str]:
         """The demo firm's owner, for trying the portal; never touches an existing password."""
-        from directory.models import Firm, Membership
-
         email, name = DEMO_FIRM_USER
         User = get_user_model()
         user = User.objects.filter(email=email).first()
@@ -143,14 +149,6 @@ class Command(BaseCommand):
     def ensure_demo_requests(self, tally: Counter) -> None:
         """A few fictional requests in the demo firm's inbox, answered in various ways, so the
         portal's inbox, request page and figures have something to show. Created once."""
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        from directory.models import City, Firm, PracticeArea
-        from intake import consent
-        from intake.models import Consent, Lead, Match
-
         firm = Firm.objects.filter(slug=DEMO_FIRM_SLUG).first()
         city = City.objects.filter(slug="harbin").first()
         area = PracticeArea.objects.filter(slug="corporate-and-company-law").first()
@@ -209,10 +207,6 @@ class Command(BaseCommand):
     @staticmethod
     def ensure_sign_in(user) -> None:
         """Verified email and the demo TOTP secret, so the account can sign in straight away."""
-        from allauth.account.models import EmailAddress
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.utils import encrypt
-
         if not EmailAddress.objects.filter(user=user, email=user.email, verified=True).exists():
             EmailAddress.objects.update_or_create(
                 user=user, email=user.email, defaults={"verified": True, "primary": True}

@@ -4,8 +4,6 @@ Meant for a database of its own (never production): cities, practice areas, lang
 firms with offices, lawyers, reviews and verifications, and published guides, written with
 bulk_create in batches, then `firms_refresh()` for every firm. Every generated row is
 marked by a "scale-" slug (or belongs to such a row), so `--reset` can remove exactly that.
-
-Directory must not import guides, so guides are reached through the app registry.
 """
 
 import math
@@ -14,13 +12,13 @@ import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from directory.models import City, Country, Firm, Language, Lawyer, Office, PracticeArea, Region, Review, Verification
 from directory.services import firms_refresh
+from guides.models import Guide, GuideSource
 
 BATCH_SIZE = 2000
 SCALE = "scale-"  # every generated slug starts with this
@@ -92,8 +90,6 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name} cannot be negative.")
         if options["guides"] > options["cities"] * options["areas"]:
             raise CommandError("--guides cannot exceed --cities × --areas (one guide per city and area).")
-        if options["guides"] and not apps.is_installed("guides"):
-            raise CommandError("The guides app is not installed; run with --guides 0.")
         if not options["reset"]:
             if Firm.objects.exists():
                 raise CommandError("The database already has firms. Use a fresh database, or --reset.")
@@ -143,9 +139,7 @@ class Command(BaseCommand):
     def reset(self):
         """Delete generated rows, children first; shared rows (languages, other firms) stay."""
         deleted = 0
-        if apps.is_installed("guides"):
-            Guide = apps.get_model("guides", "Guide")
-            deleted += Guide.objects.filter(city__slug__startswith=SCALE).delete()[0]
+        deleted += Guide.objects.filter(city__slug__startswith=SCALE).delete()[0]
         deleted += Firm.objects.filter(slug__startswith=SCALE).delete()[0]
         deleted += City.objects.filter(slug__startswith=SCALE).delete()[0]
         deleted += Region.objects.filter(slug__startswith=SCALE).delete()[0]
@@ -370,12 +364,10 @@ class Command(BaseCommand):
         Verification.objects.bulk_create(verifications, batch_size=BATCH_SIZE)
         return verifications
 
-    # --- guides (through the app registry: directory does not import guides) ---------------
+    # --- guides --------------------------------------------------------------------------
 
     def create_guides(self, count, cities, areas):
         rng = self.rng
-        Guide = apps.get_model("guides", "Guide")
-        GuideSource = apps.get_model("guides", "GuideSource")
         language = settings.LANGUAGE_CODE.split("-")[0]
         pairs = rng.sample(range(len(cities) * len(areas)), count)
         guides = []
