@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.text import slugify
 
-from demo.places import CITIES, CREATED, REGIONS, UNCHANGED, UPDATED, save_row, sync_row
+from demo.places import CITIES, REGIONS
+from demo.rows import CREATED, UNCHANGED, UPDATED, save_row, sync_row
 from directory.models import Article, Firm, Language, Lawyer, Office, Review, ServiceFee, SocialLink, Verification
 from directory.services import firms_refresh
 

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from demo.places import save_row, sync_row
+from demo.rows import save_row, sync_row
 from guides.models import FaqItem, Guide, GuideSource
 
 SHANGHAI_TIME = ZoneInfo("Asia/Shanghai")

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from demo.firms import seed_firms
 from demo.guides import seed_guides
-from demo.places import CREATED, UNCHANGED, UPDATED, seed_places
+from demo.places import seed_places
+from demo.rows import CREATED, UNCHANGED, UPDATED
 from directory.models import City, Firm, Membership, PracticeArea
 from intake import consent
 from intake.models import Consent, Lead, Match
