@@ -9,6 +9,9 @@ class GuidesConfig(AppConfig):
     def ready(self):
         from lawzana.page_cache import retire_pages_on_change
 
+        # Services publish tasks by name (lawzana/queue.py): register them in every process.
+        from . import tasks  # noqa: F401
+
         # A guide's save or deletion (the admin, a restored revision, publishing) changes its
         # landing page, which is cached whole for anonymous visitors.
         retire_pages_on_change(self.get_model("Guide"))

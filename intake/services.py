@@ -19,10 +19,10 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from directory.models import City, Firm, Language, Membership, PracticeArea, ServiceFee
 from lawzana.emails import render_email, send_email
+from lawzana.queue import publish, publish_after_commit
 
 from . import consent as consent_texts
 from .matching import find_candidates
@@ -76,21 +76,6 @@ def dedupe_key(*, email: str, description: str) -> str:
     return hashlib.sha256(f"{email.strip().casefold()}\n{normalised}".encode()).hexdigest()
 
 
-def _enqueue(task, *args):
-    """Publish after commit; if the broker is down, the sweeper picks the work up later."""
-
-    def publish():
-        try:
-            task.delay(*args)
-        except (KombuOperationalError, ConnectionError, OSError):
-            # Broker unreachable: the rows are committed and the sweeper publishes later.
-            logger.warning("Could not publish %s%s; the sweeper will retry.", task.name, args)
-
-    # robust: in the embedded mode tasks run inline here, and a failing delivery must not
-    # turn the client's successful submission into an error page.
-    transaction.on_commit(publish, robust=True)
-
-
 @transaction.atomic
 def lead_submit(
     *,
@@ -121,9 +106,8 @@ def lead_submit(
     )
     if earlier is not None:
         # The client may have lost the first email: send the links again, create nothing.
-        from .tasks import lead_send_confirmation as lead_send_confirmation_task
 
-        _enqueue(lead_send_confirmation_task, earlier.pk)
+        publish_after_commit("intake.tasks.lead_send_confirmation", earlier.pk)
         return earlier, False
     ip_hash = hash_ip(ip)
     lead = Lead.objects.create(
@@ -157,13 +141,11 @@ def lead_submit(
         for purpose in (consent_texts.PROCESS, consent_texts.SHARE)
         if purpose in consents
     )
-    from .tasks import lead_match as lead_match_task
-    from .tasks import lead_send_confirmation as lead_send_confirmation_task
 
     # Always email the private status link; it carries the confirmation link when needed.
-    _enqueue(lead_send_confirmation_task, lead.pk)
+    publish_after_commit("intake.tasks.lead_send_confirmation", lead.pk)
     if not settings.LEAD_EMAIL_CONFIRMATION:
-        _enqueue(lead_match_task, lead.pk)
+        publish_after_commit("intake.tasks.lead_match", lead.pk)
     return lead, True
 
 
@@ -226,9 +208,7 @@ def lead_confirm(*, lead: Lead) -> bool:
         status=Lead.Status.CONFIRMED, confirmed_at=timezone.now()
     )
     if updated:
-        from .tasks import lead_match as lead_match_task
-
-        _enqueue(lead_match_task, lead.pk)
+        publish_after_commit("intake.tasks.lead_match", lead.pk)
     return bool(updated)
 
 
@@ -288,10 +268,9 @@ def lead_match(*, lead_id: int) -> list[Match]:
     now = timezone.now()
     if created:
         Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.MATCHED, matched_at=now)
-        from .tasks import match_deliver as match_deliver_task
 
         for match in created:
-            _enqueue(match_deliver_task, match.pk)
+            publish_after_commit("intake.tasks.match_deliver", match.pk)
     elif not existing:
         Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.UNMATCHED)
     return created
@@ -406,10 +385,9 @@ def lead_withdraw(*, lead: Lead) -> bool:
     told = list(lead.matches.filter(delivered_at__isnull=False).exclude(status=Match.Status.CANCELLED))
     lead.matches.filter(status__in=[*Match.OPEN_STATUSES, Match.Status.ACCEPTED]).update(status=Match.Status.CANCELLED)
     Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.WITHDRAWN, withdrawn_at=timezone.now())
-    from .tasks import match_notify_withdrawn as match_notify_withdrawn_task
 
     for match in told:
-        _enqueue(match_notify_withdrawn_task, match.pk)
+        publish_after_commit("intake.tasks.match_notify_withdrawn", match.pk)
     lead_erase(lead=lead)
     return True
 
@@ -487,7 +465,6 @@ NOTIFY_GIVE_UP_DAYS = 7
 def matches_sweep() -> int:
     """Re-publish pending matches whose task was lost (broker down, worker killed) and mark
     those out of attempts as failed. Returns how many were re-published."""
-    from .tasks import match_deliver as match_deliver_task
 
     now = timezone.now()
     lease_start = now - timedelta(seconds=settings.MATCH_DELIVERY_LEASE_SECONDS)
@@ -500,14 +477,10 @@ def matches_sweep() -> int:
     )
     count = 0
     for match_id in due.values_list("pk", flat=True):
-        try:
-            match_deliver_task.delay(match_id)
-            count += 1
-        except (KombuOperationalError, ConnectionError, OSError):
-            logger.warning("Broker unreachable; match %s stays pending.", match_id)
-            break
+        if not publish("intake.tasks.match_deliver", match_id):
+            break  # the broker is down: the match stays pending for the next sweep
+        count += 1
     # Clients' status/confirmation emails lost with their task message (broker down).
-    from .tasks import lead_send_confirmation as lead_send_confirmation_task
 
     for lead_id in (
         Lead.objects.filter(
@@ -519,13 +492,9 @@ def matches_sweep() -> int:
         .exclude(status=Lead.Status.WITHDRAWN)
         .values_list("pk", flat=True)
     ):
-        try:
-            lead_send_confirmation_task.delay(lead_id)
-        except (KombuOperationalError, ConnectionError, OSError):
-            logger.warning("Broker unreachable; the email for lead %s waits.", lead_id)
+        if not publish("intake.tasks.lead_send_confirmation", lead_id):
             break
     # Acceptances whose email to the client was lost with its task message.
-    from .tasks import match_notify_accepted as match_notify_accepted_task
 
     for match_id in Match.objects.filter(
         status=Match.Status.ACCEPTED,
@@ -533,10 +502,7 @@ def matches_sweep() -> int:
         responded_at__lt=now - timedelta(seconds=NOTIFY_GRACE_SECONDS),
         responded_at__gte=now - timedelta(days=NOTIFY_GIVE_UP_DAYS),
     ).values_list("pk", flat=True):
-        try:
-            match_notify_accepted_task.delay(match_id)
-        except (KombuOperationalError, ConnectionError, OSError):
-            logger.warning("Broker unreachable; acceptance notice for match %s waits.", match_id)
+        if not publish("intake.tasks.match_notify_accepted", match_id):
             break
     # New requests whose matching never ran (their task was lost too).
     for lead_id in Lead.objects.filter(
@@ -747,9 +713,8 @@ def match_accept(*, match_id: int, user, message: str, quote: dict | None = None
         quote_currency=quote["currency"],
         quote_covers=quote["covers"][:300],
     )
-    from .tasks import match_notify_accepted as match_notify_accepted_task
 
-    _enqueue(match_notify_accepted_task, match.pk)
+    publish_after_commit("intake.tasks.match_notify_accepted", match.pk)
     return match
 
 

@@ -1,9 +1,13 @@
-"""Celery tasks: each takes ids, loads rows and calls a service (intake/services.py)."""
+"""Celery tasks: each takes ids and calls a service. Tasks import services; services publish
+tasks by name (lawzana/queue.py), never importing this module."""
 
 import random
 
 from celery import shared_task
 from django.conf import settings
+from django.core.management import call_command
+
+from intake import review_services, services
 
 
 def _backoff(retries: int) -> int:
@@ -14,8 +18,6 @@ def _backoff(retries: int) -> int:
 
 @shared_task(bind=True, acks_late=True, max_retries=6)
 def lead_send_confirmation(self, lead_id: int) -> None:
-    from intake import services
-
     try:
         services.lead_send_confirmation(lead_id=lead_id)
     except services.DeliveryError as exc:
@@ -27,15 +29,11 @@ def lead_send_confirmation(self, lead_id: int) -> None:
 
 @shared_task(acks_late=True)
 def lead_match(lead_id: int) -> int:
-    from intake import services
-
     return len(services.lead_match(lead_id=lead_id))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=settings.MATCH_DELIVERY_MAX_ATTEMPTS)
 def match_deliver(self, match_id: int) -> bool:
-    from intake import services
-
     try:
         return services.match_deliver(match_id=match_id)
     except services.DeliveryError as exc:
@@ -47,15 +45,11 @@ def match_deliver(self, match_id: int) -> bool:
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=5)
 def match_notify_withdrawn(match_id: int) -> None:
-    from intake import services
-
     services.match_notify_withdrawn(match_id=match_id)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=6)
 def match_notify_accepted(self, match_id: int) -> None:
-    from intake import services
-
     try:
         services.match_notify_accepted(match_id=match_id)
     except services.DeliveryError as exc:
@@ -67,50 +61,36 @@ def match_notify_accepted(self, match_id: int) -> None:
 
 @shared_task
 def matches_sweep() -> int:
-    from intake import services
-
     return services.matches_sweep()
 
 
 @shared_task
 def matches_expire_and_reroute() -> int:
-    from intake import services
-
     return services.matches_expire_and_reroute()
 
 
 @shared_task
 def leads_expire() -> int:
-    from intake import services
-
     return services.leads_expire()
 
 
 @shared_task
 def leads_retry_unmatched() -> int:
-    from intake import services
-
     return services.leads_retry_unmatched()
 
 
 @shared_task
 def leads_erase_expired() -> int:
-    from intake import services
-
     return services.leads_erase_expired()
 
 
 @shared_task
 def sessions_clear_expired() -> None:
     """Abandoned request forms keep what was typed in the session: drop expired sessions."""
-    from django.core.management import call_command
-
     call_command("clearsessions")
 
 
 @shared_task
 def review_invitations_send() -> int:
     """Hourly: invite clients to review the firms that accepted their requests."""
-    from intake import review_services
-
     return review_services.review_invitations_send()
