@@ -12,14 +12,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import mail_managers
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from lawzana.emails import render_email
+from lawzana import emails
 
 from .models import City, Firm, FirmClaim, Invitation, Membership, Office, PracticeArea
 from .services import firms_refresh
@@ -50,25 +49,6 @@ class LinkProblem(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-# --- Emails -----------------------------------------------------------------------------
-
-
-def _send_after_commit(*, to: list[str], template: str, context: dict) -> None:
-    """Render emails/<template>_{subject,body}.txt and _body.html and send them once the
-    transaction commits. A failure is logged: the rows are the truth and the user can ask
-    for the email again."""
-
-    def send():
-        render_email(to=to, template=template, context=context).send()
-
-    transaction.on_commit(send, robust=True)
-
-
-def _tell_operators(subject: str, message: str) -> None:
-    # Optional: nothing is sent when settings.MANAGERS is empty.
-    transaction.on_commit(lambda: mail_managers(" ".join(subject.split()), message), robust=True)
 
 
 def mask_email(address: str) -> str:
@@ -146,13 +126,12 @@ def firm_create(
     firm.practice_areas.set(practice_areas)
     Membership.objects.create(user=user, firm=firm, role=Membership.Role.OWNER)
     firms_refresh(firm_ids=[firm.pk])
-    _tell_operators(
-        _("New firm to verify: %(name)s") % {"name": name},
-        _("%(user)s created the firm “%(name)s” (%(city)s). Verify it in the administration: %(url)s")
-        % {
-            "user": user.email,
-            "name": name,
-            "city": city.name,
+    emails.send_to_operators(
+        template="operators_firm_to_verify",
+        context={
+            "firm": firm,
+            "city": city,
+            "user_email": user.email,
             "url": settings.SITE_URL + reverse("admin:directory_firm_change", args=[firm.pk]),
         },
     )
@@ -205,7 +184,7 @@ def firm_claim_by_email(*, user, firm: Firm) -> FirmClaim:
         raise PortalError(_("This firm is already managed on Lawzana: ask our operators instead."))
     _expire_stale_email_claims(user=user, firm=firm)
     claim = _claim_create(user=user, firm=firm, method=FirmClaim.Method.EMAIL)
-    _send_after_commit(
+    emails.send_after_commit(
         to=[firm.email],
         template="firm_claim_link",
         context={
@@ -223,12 +202,11 @@ def firm_claim_by_operators(*, user, firm: Firm, message: str) -> FirmClaim:
     if not message.strip():
         raise PortalError(_("Tell the operators who you are and how to check it."))
     claim = _claim_create(user=user, firm=firm, method=FirmClaim.Method.OPERATORS, message=message)
-    _tell_operators(
-        _("Claim to check: %(name)s") % {"name": firm.name},
-        _("%(user)s asks to manage “%(name)s”. Decide in the administration: %(url)s")
-        % {
-            "user": user.email,
-            "name": firm.name,
+    emails.send_to_operators(
+        template="operators_claim_to_check",
+        context={
+            "firm": firm,
+            "user_email": user.email,
             "url": settings.SITE_URL + reverse("admin:directory_firmclaim_change", args=[claim.pk]),
         },
     )
@@ -290,7 +268,7 @@ def firm_claim_approve(*, claim: FirmClaim, decided_by, note: str = "") -> bool:
     if claim.status != FirmClaim.Status.PENDING:
         return False
     _claim_approve(claim, decided_by=decided_by, note=note)
-    _send_after_commit(
+    emails.send_after_commit(
         to=[claim.user.email],
         template="firm_claim_decided",
         context={"claim": claim, "firm": claim.firm, "url": settings.SITE_URL + reverse("portal:home")},
@@ -311,7 +289,7 @@ def firm_claim_reject(*, claim: FirmClaim, decided_by, note: str) -> bool:
     claim.decided_by = decided_by
     claim.decision_note = note.strip()[:300]
     claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-    _send_after_commit(
+    emails.send_after_commit(
         to=[claim.user.email],
         template="firm_claim_decided",
         context={"claim": claim, "firm": claim.firm, "url": settings.SITE_URL + reverse("portal:home")},
@@ -361,7 +339,7 @@ def invitation_create(*, firm: Firm, email: str, role: str, invited_by) -> Invit
         raise PortalError(
             _("%(email)s already has an open invitation. Revoke it first to send a new one.") % {"email": email}
         ) from None
-    _send_after_commit(
+    emails.send_after_commit(
         to=[email],
         template="invitation",
         context={

@@ -1,10 +1,14 @@
 from datetime import datetime
 
 import reversion
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from lawzana import emails
 
 from .models import Guide
 
@@ -49,11 +53,6 @@ def guides_notify_stale() -> int:
 
     Returns the number of stale guides listed (0 sends nothing).
     """
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
     guides = list(Guide.objects.published().stale().with_place().order_by("last_reviewed_on"))
     if not guides:
         return 0
@@ -71,11 +70,5 @@ def guides_notify_stale() -> int:
         "admin_url": settings.ADMIN_URL,
         "months": settings.GUIDE_STALE_AFTER_MONTHS,
     }
-    send_mail(
-        subject=render_to_string("emails/guides_stale_subject.txt", context).strip(),
-        message=render_to_string("emails/guides_stale_body.txt", context),
-        html_message=render_to_string("emails/guides_stale_body.html", context),
-        from_email=None,
-        recipient_list=recipients,
-    )
+    emails.send(to=recipients, template="guides_stale", context=context)
     return len(guides)

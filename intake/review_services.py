@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Review
+from lawzana.emails import DeliveryError, send
 
 from .models import Lead, Match, ReviewInvitation
-from .services import DeliveryError, _send
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def review_invitation_send(*, invitation_id: int) -> bool:
         if invitation is None or _lead_gone(invitation.match.lead):
             return False
         lead, firm = invitation.match.lead, invitation.match.firm
-        _send(
+        send(
             to=[lead.email],
             template="review_invitation",
             context={

@@ -5,14 +5,12 @@ import hashlib
 import json
 import logging
 import re
-import smtplib
 import statistics
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import BadHeaderError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
@@ -21,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from directory.models import City, Firm, Language, Membership, PracticeArea, ServiceFee
-from lawzana.emails import render_email, send_email
+from lawzana import emails
 from lawzana.queue import publish, publish_after_commit
 
 from . import consent as consent_texts
@@ -42,12 +40,6 @@ RECEIVED_BY_FIRMS = [
     "language",
     "client type",
 ]
-
-
-class DeliveryError(Exception):
-    def __init__(self, message, *, permanent: bool):
-        super().__init__(message)
-        self.permanent = permanent
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -190,7 +182,7 @@ def lead_send_confirmation(*, lead_id: int) -> bool:
             "status_url": settings.SITE_URL + lead.get_absolute_url(),
             "fanout": settings.LEAD_FANOUT,
         }
-        _send(to=[lead.email], template="lead_confirm", context=context)
+        emails.send(to=[lead.email], template="lead_confirm", context=context)
         Lead.objects.filter(pk=lead_id).update(confirmation_sent_at=timezone.now())
     return True
 
@@ -300,7 +292,7 @@ def match_deliver(*, match_id: int) -> bool:
         match_mark_failed(match_id=match_id, reason="The firm has no email address.")
         return False
     try:
-        _send(
+        emails.send(
             to=recipients,
             template="match_new",
             context={
@@ -312,7 +304,7 @@ def match_deliver(*, match_id: int) -> bool:
                 + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
             },
         )
-    except DeliveryError:
+    except emails.DeliveryError:
         # Release the lease so that the retry can claim the match straight away.
         Match.objects.filter(pk=match_id).update(last_attempt_at=None)
         raise
@@ -347,25 +339,6 @@ def match_mark_failed(*, match_id: int, reason: str) -> None:
     logger.error("Match %s failed permanently: %s", match_id, reason)
 
 
-def _send(*, to: list[str], template: str, context: dict) -> None:
-    """Render emails/<template>_{subject,body}.txt and _body.html and send them.
-
-    SMTP 4xx answers and network errors are transient; 5xx answers are permanent.
-    """
-    message = render_email(to=to, template=template, context=context)
-    try:
-        send_email(message)
-    except smtplib.SMTPResponseException as exc:
-        raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=500 <= exc.smtp_code < 600) from exc
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = [code for code, _msg in exc.recipients.values()]
-        raise DeliveryError(f"Recipients refused: {codes}", permanent=all(500 <= c < 600 for c in codes)) from exc
-    except BadHeaderError as exc:
-        raise DeliveryError(str(exc), permanent=True) from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False) from exc
-
-
 def match_release_contact(*, lead: Lead, match_id: int) -> Match | None:
     """The client gives their name, email and phone to one firm that accepted."""
     updated = Match.objects.filter(
@@ -395,7 +368,7 @@ def lead_withdraw(*, lead: Lead) -> bool:
 def match_notify_withdrawn(*, match_id: int) -> None:
     match = Match.objects.select_related("firm", "lead__practice_area", "lead__city").get(pk=match_id)
     if match.firm.email:
-        _send(to=[match.firm.email], template="match_withdrawn", context={"match": match, "lead": match.lead})
+        emails.send(to=[match.firm.email], template="match_withdrawn", context={"match": match, "lead": match.lead})
 
 
 def lead_erase(*, lead: Lead) -> None:
@@ -786,7 +759,7 @@ def match_notify_accepted(*, match_id: int) -> bool:
         lead = match.lead
         if lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
             return False
-        _send(
+        emails.send(
             to=[lead.email],
             template="match_accepted",
             context={

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from intake import review_services, services
+from lawzana import emails
 
 
 def _backoff(retries: int) -> int:
@@ -20,7 +21,7 @@ def _backoff(retries: int) -> int:
 def lead_send_confirmation(self, lead_id: int) -> None:
     try:
         services.lead_send_confirmation(lead_id=lead_id)
-    except services.DeliveryError as exc:
+    except emails.DeliveryError as exc:
         if exc.permanent:  # a mistyped address: the client can submit again with the right one
             services.lead_send_confirmation_failed(lead_id=lead_id, reason=str(exc))
             return
@@ -36,7 +37,7 @@ def lead_match(lead_id: int) -> int:
 def match_deliver(self, match_id: int) -> bool:
     try:
         return services.match_deliver(match_id=match_id)
-    except services.DeliveryError as exc:
+    except emails.DeliveryError as exc:
         if exc.permanent or self.request.retries >= self.max_retries:
             services.match_mark_failed(match_id=match_id, reason=str(exc))
             return False
@@ -52,7 +53,7 @@ def match_notify_withdrawn(match_id: int) -> None:
 def match_notify_accepted(self, match_id: int) -> None:
     try:
         services.match_notify_accepted(match_id=match_id)
-    except services.DeliveryError as exc:
+    except emails.DeliveryError as exc:
         if exc.permanent:
             services.match_notify_accepted_failed(match_id=match_id, reason=str(exc))
             return

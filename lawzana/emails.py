@@ -1,5 +1,11 @@
-"""Every email the site sends is three templates: emails/<name>_subject.txt, _body.txt and
-_body.html. Apps render them here and decide themselves how to send and retry.
+"""The one way the site sends email. Every message is three templates: emails/<name>_subject.txt,
+_body.txt and _body.html.
+
+- send() renders and sends at once and raises DeliveryError, saying whether a retry can help:
+  for work a Celery task retries (a firm's new request, the client's status link).
+- send_after_commit() sends once the caller's transaction commits and logs a failure: for
+  notices whose rows are the truth and whose reader can ask again (an invitation, a claim link).
+- send_to_operators() is send_after_commit() to settings.MANAGERS (OPERATOR_EMAILS), if any.
 
 send_email() keeps the connection to an SMTP server open from one message to the next, per
 thread (a Celery pool process has one): a new connection costs a TCP (and TLS) handshake,
@@ -7,13 +13,19 @@ EHLO, AUTH and QUIT for every message, several times the message itself.
 """
 
 import contextlib
+import logging
 import os
+import smtplib
 import threading
 import time
 
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.conf import settings
+from django.core.mail import BadHeaderError, EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import transaction
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 # A connection is reused only while messages keep coming: a server drops idle clients after
 # a timeout of its own (RFC 5321 asks for at least five minutes; not every server waits that
@@ -23,6 +35,51 @@ SMTP_REUSE_IDLE_SECONDS = 10
 SMTP_REUSE_MAX_MESSAGES = 100
 
 _kept = threading.local()
+
+
+class DeliveryError(Exception):
+    """A message was not sent. `permanent`: the server refused it for good (5xx, a bad
+    address), so retrying cannot help; otherwise (4xx, network) a later attempt may."""
+
+    def __init__(self, message, *, permanent: bool):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def send(*, to: list[str], template: str, context: dict) -> None:
+    """Render emails/<template>_* and send them now, raising DeliveryError if that fails."""
+    message = render_email(to=to, template=template, context=context)
+    try:
+        send_email(message)
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=500 <= exc.smtp_code < 600) from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _msg in exc.recipients.values()]
+        raise DeliveryError(f"Recipients refused: {codes}", permanent=all(500 <= c < 600 for c in codes)) from exc
+    except BadHeaderError as exc:
+        raise DeliveryError(str(exc), permanent=True) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False) from exc
+
+
+def send_after_commit(*, to: list[str], template: str, context: dict) -> None:
+    """Send once the current transaction commits (at once outside one). A failure is logged,
+    never raised: the caller's rows are committed and its user can ask for the email again."""
+
+    def deliver():
+        try:
+            send(to=to, template=template, context=context)
+        except DeliveryError as exc:
+            logger.warning("Email %s not sent (%s).", template, exc)
+
+    transaction.on_commit(deliver, robust=True)
+
+
+def send_to_operators(*, template: str, context: dict) -> None:
+    """send_after_commit() to the operators (settings.MANAGERS); nothing when there are none."""
+    to = [address for _name, address in settings.MANAGERS]
+    if to:
+        send_after_commit(to=to, template=template, context=context)
 
 
 def render_email(*, to: list[str], template: str, context: dict) -> EmailMultiAlternatives:

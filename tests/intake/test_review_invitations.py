@@ -15,6 +15,7 @@ from intake import review_services, services
 from intake.models import ReviewInvitation
 from intake.tasks import review_invitations_send as review_invitations_send_task
 from tests.factories import FirmFactory, LeadFactory, MatchFactory
+from tests.intake import flaky_backend
 
 pytestmark = pytest.mark.django_db
 
@@ -112,14 +113,12 @@ def test_work_accepted_so_long_ago_that_the_link_would_have_expired_is_left_alon
     assert mail.outbox == [] and not ReviewInvitation.objects.exists()
 
 
-def test_a_failed_send_is_retried_on_the_next_run(accepted, monkeypatch):
-    def smtp_down(**kwargs):
-        raise services.DeliveryError("SMTP 451", permanent=False)
+def test_a_failed_send_is_retried_on_the_next_run(accepted, monkeypatch, settings):
+    settings.EMAIL_BACKEND = "tests.intake.flaky_backend.FlakyBackend"
+    monkeypatch.setattr(flaky_backend, "FAILURES", [451])  # the server asks to try later
 
     later = timezone.now() + 15 * DAY
-    with monkeypatch.context() as patch:
-        patch.setattr(review_services, "_send", smtp_down)
-        assert _send_at(later) == 0
+    assert _send_at(later) == 0
     assert ReviewInvitation.objects.get().sent_at is None
 
     assert _send_at(later + datetime.timedelta(hours=1)) == 1

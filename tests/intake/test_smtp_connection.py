@@ -74,9 +74,9 @@ def test_a_refusal_is_classified_as_before_and_the_next_message_gets_a_new_conne
     first, second, third = matches
     smtp.answers = ["451 4.3.0 Try again later", "550 5.1.1 No such mailbox"]
 
-    with pytest.raises(services.DeliveryError) as transient:
+    with pytest.raises(emails.DeliveryError) as transient:
         services.match_deliver(match_id=first.pk)
-    with pytest.raises(services.DeliveryError) as permanent:
+    with pytest.raises(emails.DeliveryError) as permanent:
         services.match_deliver(match_id=second.pk)
     assert services.match_deliver(match_id=third.pk) is True
 
@@ -113,7 +113,7 @@ def test_a_connection_the_server_dropped_fails_one_attempt_as_transient_then_del
     services.match_deliver(match_id=first.pk)
     emails.kept_backend().connection.sock.shutdown(socket.SHUT_RDWR)  # as if the server hung up
 
-    with pytest.raises(services.DeliveryError) as error:
+    with pytest.raises(emails.DeliveryError) as error:
         services.match_deliver(match_id=second.pk)
     assert error.value.permanent is False
     assert services.match_deliver(match_id=second.pk) is True  # the task's retry
