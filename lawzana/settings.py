@@ -271,6 +271,8 @@ else:
 EMAIL_TIMEOUT = 10  # an SMTP server that never answers must not hang a worker
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lawzana <no-reply@lawzana.example>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Operators hear of new firms to verify and claims to check (lawzana.emails.send_to_operators).
+MANAGERS = [("Operators", address) for address in env.list("OPERATOR_EMAILS", default=[])]
 
 LANGUAGE_CODE = "en"
 # Guides and the interface are English for now; Simplified Chinese follows, which is why

@@ -48,3 +48,12 @@ def test_production_settings_pass_the_deploy_checks():
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_operators_addresses_come_from_the_environment():
+    code = "from django.conf import settings; print(settings.MANAGERS)"
+
+    result = _manage("shell", "--no-imports", "-c", code, OPERATOR_EMAILS="ops@example.com,desk@example.com")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[('Operators', 'ops@example.com'), ('Operators', 'desk@example.com')]"
