@@ -312,7 +312,7 @@ def time_matching(lead_ids):
 
     from intake.matching import find_candidates
     from intake.models import Lead
-    from intake.services import lead_match
+    from intake.services.routing import lead_match
 
     leads = Lead.objects.select_related("city__region", "city__country", "practice_area", "preferred_language")
     find_ms, match_ms, candidates = [], [], {}
@@ -356,7 +356,7 @@ class Mailbox:
 
 
 def deliver(candidates, mailbox, limit_seconds=90):
-    """Write the matches found (as intake.services.lead_match would), enqueue one
+    """Write the matches found (as intake.services.routing.lead_match would), enqueue one
     intake.tasks.match_deliver per match on the worker's broker, and wait for the mail."""
     from django.utils import timezone
 

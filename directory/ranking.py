@@ -10,7 +10,7 @@
                  known (answered, or expired unanswered; requests still open, or withdrawn
                  by the client before an answer, do not count); median hours: from
                  delivery to the answer. 0.5 (neutral) until 3 such requests exist.
-                 intake.services.firms_response_refresh writes it to Firm.response_score
+                 intake.services.response.firms_response_refresh writes it to Firm.response_score
                  (directory never imports intake).
 
     score = 0.60 × rating + 0.15 × volume + 0.15 × profile + 0.10 × response

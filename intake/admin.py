@@ -1,5 +1,5 @@
 """Operators watch the lead pipeline here; they do not edit it. Leads, matches and consents
-change only through intake/services.py, so these admins are read-only apart from one action
+change only through intake/services/, so these admins are read-only apart from one action
 ("Retry delivery"). Clients' names, contact details and descriptions are masked for staff
 without the intake.view_lead_pii permission, on every page and in search."""
 

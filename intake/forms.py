@@ -1,5 +1,5 @@
 """The two-minute request form: three steps, each a plain Form, put together by the wizard in
-intake/views.py. Nothing here writes to the database; intake.services.lead_submit does."""
+intake/views.py. Nothing here writes to the database; intake.services.submission.lead_submit does."""
 
 import unicodedata
 

@@ -1,4 +1,4 @@
-"""Which firms receive a request. Pure selection: intake/services.py writes the matches.
+"""Which firms receive a request. Pure selection: intake/services/routing.py writes the matches.
 
 Eligible: listed firms accepting requests, offering the request's practice area (or, for a
 group, one of its areas), under their weekly capacity, not already matched to this request.

@@ -66,7 +66,7 @@ class Lead(models.Model):
     from_empty_state = models.BooleanField(
         _("sent from a page with no firm"), default=False, help_text=_("Counts toward the unmet-demand report.")
     )
-    # Same email and description within 24 hours is one request (intake/services.py).
+    # Same email and description within 24 hours is one request (intake/services/submission.py).
     dedupe_key = models.CharField(max_length=64, db_index=True, editable=False)
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -1,5 +1,5 @@
 """The client writes a review through the signed link of their invitation
-(intake/review_services.py). No account needed; the link works once."""
+(intake/services/reviews.py). No account needed; the link works once."""
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
@@ -9,9 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from directory.models import Review
-
-from . import review_services
-from .review_services import InvitationInvalid
+from intake.services import reviews
+from intake.services.reviews import InvitationInvalid
 
 BODY_MIN_LENGTH = 30
 BODY_MAX_LENGTH = 5000
@@ -51,7 +50,7 @@ def _invalid(request, problem: InvitationInvalid):
 @never_cache
 def review_new(request, signed):
     try:
-        invitation = review_services.invitation_from_token(signed)
+        invitation = reviews.invitation_from_token(signed)
     except InvitationInvalid as problem:
         return _invalid(request, problem)
     lead, firm = invitation.match.lead, invitation.match.firm
@@ -59,12 +58,12 @@ def review_new(request, signed):
         form = ReviewForm(request.POST)
         if form.is_valid():
             try:
-                review_services.review_submit(invitation=invitation, **form.cleaned_data)
+                reviews.review_submit(invitation=invitation, **form.cleaned_data)
             except InvitationInvalid as problem:  # sent twice at once: the other one won
                 return _invalid(request, problem)
             return redirect("intake:review_thanks")
     else:
-        form = ReviewForm(initial={"author_name": review_services.default_author_name(lead)})
+        form = ReviewForm(initial={"author_name": reviews.default_author_name(lead)})
     return render(
         request,
         "intake/review_form.html",

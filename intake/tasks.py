@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
 
-from intake import review_services, services
+from intake.services import answers, client_actions, delivery, reviews, routing, submission, sweeps
 from lawzana import emails
 
 
@@ -20,69 +20,69 @@ def _backoff(retries: int) -> int:
 @shared_task(bind=True, acks_late=True, max_retries=6)
 def lead_send_confirmation(self, lead_id: int) -> None:
     try:
-        services.lead_send_confirmation(lead_id=lead_id)
+        submission.lead_send_confirmation(lead_id=lead_id)
     except emails.DeliveryError as exc:
         if exc.permanent:  # a mistyped address: the client can submit again with the right one
-            services.lead_send_confirmation_failed(lead_id=lead_id, reason=str(exc))
+            submission.lead_send_confirmation_failed(lead_id=lead_id, reason=str(exc))
             return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
 @shared_task(acks_late=True)
 def lead_match(lead_id: int) -> int:
-    return len(services.lead_match(lead_id=lead_id))
+    return len(routing.lead_match(lead_id=lead_id))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=settings.MATCH_DELIVERY_MAX_ATTEMPTS)
 def match_deliver(self, match_id: int) -> bool:
     try:
-        return services.match_deliver(match_id=match_id)
+        return delivery.match_deliver(match_id=match_id)
     except emails.DeliveryError as exc:
         if exc.permanent or self.request.retries >= self.max_retries:
-            services.match_mark_failed(match_id=match_id, reason=str(exc))
+            delivery.match_mark_failed(match_id=match_id, reason=str(exc))
             return False
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=5)
 def match_notify_withdrawn(match_id: int) -> None:
-    services.match_notify_withdrawn(match_id=match_id)
+    client_actions.match_notify_withdrawn(match_id=match_id)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=6)
 def match_notify_accepted(self, match_id: int) -> None:
     try:
-        services.match_notify_accepted(match_id=match_id)
+        answers.match_notify_accepted(match_id=match_id)
     except emails.DeliveryError as exc:
         if exc.permanent:
-            services.match_notify_accepted_failed(match_id=match_id, reason=str(exc))
+            answers.match_notify_accepted_failed(match_id=match_id, reason=str(exc))
             return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
 @shared_task
 def matches_sweep() -> int:
-    return services.matches_sweep()
+    return sweeps.matches_sweep()
 
 
 @shared_task
 def matches_expire_and_reroute() -> int:
-    return services.matches_expire_and_reroute()
+    return sweeps.matches_expire_and_reroute()
 
 
 @shared_task
 def leads_expire() -> int:
-    return services.leads_expire()
+    return sweeps.leads_expire()
 
 
 @shared_task
 def leads_retry_unmatched() -> int:
-    return services.leads_retry_unmatched()
+    return sweeps.leads_retry_unmatched()
 
 
 @shared_task
 def leads_erase_expired() -> int:
-    return services.leads_erase_expired()
+    return sweeps.leads_erase_expired()
 
 
 @shared_task
@@ -94,4 +94,4 @@ def sessions_clear_expired() -> None:
 @shared_task
 def review_invitations_send() -> int:
     """Hourly: invite clients to review the firms that accepted their requests."""
-    return review_services.review_invitations_send()
+    return reviews.review_invitations_send()

@@ -1,6 +1,6 @@
 """The client's side of a request: the form, the confirmation link and the private status page
 with its actions (release contact details, download, withdraw). Views validate and call one
-service from intake/services.py; they never change a lead themselves."""
+service from intake/services/; they never change a lead themselves."""
 
 import logging
 from datetime import UTC, datetime, timedelta
@@ -25,8 +25,9 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import SessionWizardView
 
 from directory.selectors import firms_serving
+from intake.services import client_actions, submission
 
-from . import consent, services
+from . import consent
 from .forms import STEPS, ContactForm, WhatForm
 from .models import Lead, Match
 
@@ -237,7 +238,7 @@ class LeadWizard(SessionWizardView):
             logger.info("Dropped a request that looked automated (honeypot or fill time).")
             return redirect("intake:lead_submitted")
         area, city = data["practice_area"], data["city"]
-        services.lead_submit(
+        submission.lead_submit(
             practice_area=area,
             city=city,
             description=data["description"],
@@ -286,10 +287,10 @@ def _lead_for_token(token: str) -> Lead:
 @require_GET  # not HEAD: only a real visit confirms
 @never_cache
 def lead_confirm(request, signed):
-    lead = services.lead_from_confirmation_token(signed)
+    lead = submission.lead_from_confirmation_token(signed)
     if lead is None:
         return render(request, "intake/lead_link_invalid.html", status=404)
-    if services.lead_confirm(lead=lead):
+    if submission.lead_confirm(lead=lead):
         messages.success(request, _("Thank you: your email address is confirmed."))
     return redirect(lead)
 
@@ -348,7 +349,7 @@ def lead_release(request, token, match_id):
     match = get_object_or_404(Match.objects.select_related("firm"), pk=match_id, lead=lead)
     if lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
         raise Http404("This request was withdrawn or erased.")
-    released = services.match_release_contact(lead=lead, match_id=match.pk)
+    released = client_actions.match_release_contact(lead=lead, match_id=match.pk)
     if released is not None:
         messages.success(
             request,
@@ -373,7 +374,7 @@ def lead_release(request, token, match_id):
 @never_cache
 def lead_export(request, token):
     lead = _lead_for_token(token)
-    response = HttpResponse(services.lead_export(lead=lead), content_type="application/json; charset=utf-8")
+    response = HttpResponse(client_actions.lead_export(lead=lead), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lawzana-request-{lead.pk}.json"'
     return response
 
@@ -385,7 +386,7 @@ def lead_withdraw(request, token):
     """GET explains what withdrawing does and changes nothing; the POST withdraws."""
     lead = _lead_for_token(token)
     if request.method == "POST":
-        if services.lead_withdraw(lead=lead):
+        if client_actions.lead_withdraw(lead=lead):
             messages.success(request, _("Your request is withdrawn and your personal data erased."))
         return redirect(lead)
     if lead.status == Lead.Status.WITHDRAWN:

@@ -315,7 +315,7 @@ FIRMS_PER_PAGE = 10
 FIRM_PROFILE_REVIEWS = 20
 COMPARE_MAX_FIRMS = 3
 
-# Intake and matching (intake/services.py).
+# Intake and matching (intake/services/).
 LEAD_FANOUT = env.int("LEAD_FANOUT", default=3)  # K: firms per request, re-routing included
 LEAD_EMAIL_CONFIRMATION = env_bool("LEAD_EMAIL_CONFIRMATION", default=True)
 LEAD_RESPONSE_WINDOW_HOURS = env.int("LEAD_RESPONSE_WINDOW_HOURS", default=24)

@@ -1,5 +1,5 @@
 """The firm's three answers to a request. Plain forms: they set nothing on a model
-themselves; the views pass their cleaned data to intake/services.py."""
+themselves; the views pass their cleaned data to intake/services/answers.py."""
 
 from decimal import Decimal
 
@@ -7,15 +7,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ServiceFee
-from intake import services
 from intake.models import Match
+from intake.services import answers
 
 
 class AcceptForm(forms.Form):
     message = forms.CharField(
         label=_("Your message to the client"),
-        min_length=services.MESSAGE_MIN_LENGTH,
-        max_length=services.MESSAGE_MAX_LENGTH,
+        min_length=answers.MESSAGE_MIN_LENGTH,
+        max_length=answers.MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "20 to 2,000 characters. The client sees it with your firm's name and contact details, "
@@ -51,7 +51,7 @@ class AcceptForm(forms.Form):
         cleaned = super().clean()
         if any(name in self.errors for name in self.QUOTE_FIELDS):
             return cleaned
-        errors = services.quote_errors(
+        errors = answers.quote_errors(
             fee_model=cleaned.get("fee_model", ""),
             amount_min=cleaned.get("amount_min"),
             amount_max=cleaned.get("amount_max"),
@@ -67,7 +67,7 @@ class AcceptForm(forms.Form):
 
     @property
     def quote(self) -> dict | None:
-        """The cleaned quote for services.match_accept, or None when none was given."""
+        """The cleaned quote for answers.match_accept, or None when none was given."""
         if not self.cleaned_data.get("fee_model"):
             return None
         return {name: self.cleaned_data.get(name) for name in self.QUOTE_FIELDS}
@@ -79,7 +79,7 @@ class DeclineForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note"),
-        max_length=services.NOTE_MAX_LENGTH,
+        max_length=answers.NOTE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For Lawzana only; the client is not shown your reason or note."),
@@ -92,7 +92,7 @@ class ReturnForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note"),
-        max_length=services.NOTE_MAX_LENGTH,
+        max_length=answers.NOTE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For Lawzana's operators, who review returned requests."),

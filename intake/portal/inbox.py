@@ -13,8 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from directory.portal.access import authz_denied, portal_view
-from intake import services
+from intake import redaction
 from intake.models import Match
+from intake.services import answers
 
 from .filters import GROUP_OF_STATUS, STATUS_GROUP_LABELS, MatchFilter
 from .forms import AcceptForm, DeclineForm, ReturnForm
@@ -43,7 +44,7 @@ def inbox(request):
     for match in page:
         match.group = GROUP_OF_STATUS.get(match.status, "")
         match.group_label = STATUS_GROUP_LABELS.get(match.group, match.get_status_display())
-        match.can_open = services.match_is_visible_to_firm(match)
+        match.can_open = answers.match_is_visible_to_firm(match)
 
     counts = dict.fromkeys(STATUS_GROUP_LABELS, 0)
     for row in firm_matches.order_by().values("status").annotate(n=Count("pk")):
@@ -74,7 +75,7 @@ def _firm_match(request, public_id) -> Match:
 
 
 def _render_match(request, match, *, status=200, **forms):
-    answerable = services.match_answer_refusal(match) is None
+    answerable = answers.match_answer_refusal(match) is None
     accepted = match.status == Match.Status.ACCEPTED
     context = {
         "section": "inbox",
@@ -86,7 +87,7 @@ def _render_match(request, match, *, status=200, **forms):
         "is_expired": match.status == Match.Status.EXPIRED,
         "answerable": answerable,
         # Before accepting, the firm sees a shortened summary with contact details hidden.
-        "summary": None if accepted else services.redacted_summary(match.lead.description),
+        "summary": None if accepted else redaction.redacted_summary(match.lead.description),
         # Only the client's own release to this firm shows their name, email and phone.
         "show_contact": accepted and match.contact_released_at is not None,
     }
@@ -104,10 +105,10 @@ def _render_match(request, match, *, status=200, **forms):
 @never_cache
 def match(request, public_id):
     match = _firm_match(request, public_id)
-    if not services.match_is_visible_to_firm(match):
+    if not answers.match_is_visible_to_firm(match):
         # Declined, returned, withdrawn or erased: the firm no longer sees it (A5).
         raise Http404("This request is no longer available to the firm.")
-    if request.method == "GET" and services.match_mark_viewed(match_id=match.pk):
+    if request.method == "GET" and answers.match_mark_viewed(match_id=match.pk):
         match = _firm_match(request, public_id)
     return _render_match(request, match)
 
@@ -117,7 +118,7 @@ def _refused(request, match, message):
     return render(
         request,
         "portal/inbox/match_conflict.html",
-        {"section": "inbox", "message": message, "match": match, "can_open": services.match_is_visible_to_firm(match)},
+        {"section": "inbox", "message": message, "match": match, "can_open": answers.match_is_visible_to_firm(match)},
         status=409,
     )
 
@@ -125,14 +126,14 @@ def _refused(request, match, message):
 def _answer(request, match, form, *, form_name, answer, success_message, next_url):
     """Shared by the three answers: refuse what cannot be answered (409), show form errors
     (400), else answer through the service and redirect."""
-    refusal = services.match_answer_refusal(match)
+    refusal = answers.match_answer_refusal(match)
     if refusal is not None:
         return _refused(request, match, refusal)
     if not form.is_valid():
         return _render_match(request, match, status=400, **{form_name: form})
     try:
         answer(form)
-    except services.MatchAnswerError as exc:  # answered in another tab in the meantime
+    except answers.MatchAnswerError as exc:  # answered in another tab in the meantime
         return _refused(request, _firm_match(request, match.public_id), str(exc))
     messages.success(request, success_message)
     return redirect(next_url)
@@ -148,7 +149,7 @@ def match_accept(request, public_id):
         match,
         AcceptForm(request.POST, prefix="accept"),
         form_name="accept_form",
-        answer=lambda form: services.match_accept(
+        answer=lambda form: answers.match_accept(
             match_id=match.pk, user=request.user, message=form.cleaned_data["message"], quote=form.quote
         ),
         success_message=_(
@@ -169,7 +170,7 @@ def match_decline(request, public_id):
         match,
         DeclineForm(request.POST, prefix="decline"),
         form_name="decline_form",
-        answer=lambda form: services.match_decline(
+        answer=lambda form: answers.match_decline(
             match_id=match.pk, user=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
         ),
         success_message=_("You declined the request. It is no longer shown to your firm."),
@@ -187,7 +188,7 @@ def match_return(request, public_id):
         match,
         ReturnForm(request.POST, prefix="return"),
         form_name="return_form",
-        answer=lambda form: services.match_return(
+        answer=lambda form: answers.match_return(
             match_id=match.pk, user=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
         ),
         success_message=_("You returned the request. Our operators will look at it."),

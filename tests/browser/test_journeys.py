@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from intake import services
 from intake.models import Lead, Match
+from intake.services import submission
 from tests.browser.conftest import emails_to, link_in, sign_in, with_password
 from tests.factories import EditorFactory, FirmFactory, email_verify
 
@@ -103,7 +103,7 @@ def test_a_visitor_reads_the_guide_sends_a_request_and_confirms_it_from_the_emai
 
 
 def test_the_firm_accepts_with_two_factors_and_sees_the_contact_details_the_client_releases(people, market):
-    lead, _created = services.lead_submit(
+    lead, _created = submission.lead_submit(
         practice_area=market.area,
         city=market.city,
         description=DESCRIPTION,

@@ -339,9 +339,9 @@ def firms(harbin, cyber_law):
 
 
 def submit(*, city, practice_area, email):
-    """A request as the form's last step sends it (intake.services.lead_submit)."""
+    """A request as the form's last step sends it (intake.services.submission.lead_submit)."""
     from intake.models import Lead
-    from intake.services import lead_submit
+    from intake.services.submission import lead_submit
 
     lead, created = lead_submit(
         practice_area=practice_area,
@@ -381,7 +381,7 @@ def assert_each_match_delivered_once(matches, mailbox, *, quiet_seconds=3.0):
     """Every match is delivered and its firm got exactly one notice for it; a further sweep
     (as beat would run a minute later) and a few seconds bring no second one."""
     from intake.models import Match
-    from intake.services import matches_sweep
+    from intake.services.sweeps import matches_sweep
 
     ids = [match.pk for match in matches]
     assert wait_for(

@@ -5,8 +5,8 @@ marks the match failed, and the firm still finds the request in its portal inbox
 import pytest
 from django.urls import reverse
 
-from intake import services
 from intake.models import Match
+from intake.services import sweeps
 from tests.factories import MembershipFactory
 from tests.fault.conftest import assert_each_match_delivered_once, submit, wait_for
 
@@ -50,7 +50,7 @@ def test_a_permanent_smtp_refusal_marks_the_match_failed_and_the_firm_still_sees
     assert wait_for(
         lambda: Match.objects.filter(lead=lead, firm=firm, status=Match.Status.FAILED).exists(), timeout=20
     )
-    services.matches_sweep()  # a failed match is not published again
+    sweeps.matches_sweep()  # a failed match is not published again
     assert not wait_for(lambda: len(mailbox.attempts_for(member.user.email)) > 1, timeout=4)
     match = Match.objects.get(lead=lead, firm=firm)
     assert match.attempts == 1

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from intake import services
 from intake.models import Match
+from intake.services import sweeps
 from tests.fault.conftest import (
     HOLD,
     LEASE_SECONDS,
@@ -29,7 +29,7 @@ def sweep_until_delivered(matches, *, timeout=30.0):
     while time.monotonic() < deadline:
         if Match.objects.filter(pk__in=ids, status=Match.Status.DELIVERED).count() == len(ids):
             return
-        services.matches_sweep()
+        sweeps.matches_sweep()
         time.sleep(1)
 
 

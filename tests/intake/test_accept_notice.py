@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from intake import services, tasks
+from intake import tasks
 from intake.models import Match
+from intake.services import answers, submission, sweeps
 from tests.factories import FirmUserFactory, LeadFactory, MatchFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def accept(match, monkeypatch, capture, *, broker_up=True):
     with monkeypatch.context() as patched, capture(execute=True):
         if not broker_up:
             patched.setattr(tasks.match_notify_accepted, "delay", broker_down)
-        services.match_accept(match_id=match.pk, user=FirmUserFactory(), message=MESSAGE)
+        answers.match_accept(match_id=match.pk, user=FirmUserFactory(), message=MESSAGE)
 
 
 def client_emails():
@@ -42,11 +43,11 @@ def test_an_acceptance_made_while_the_broker_was_down_reaches_the_client_once_la
     assert match.status == Match.Status.ACCEPTED
     assert client_emails() == []
 
-    services.matches_sweep()  # too soon: the task may still be on its way
+    sweeps.matches_sweep()  # too soon: the task may still be on its way
     assert client_emails() == []
     Match.objects.filter(pk=match.pk).update(responded_at=timezone.now() - datetime.timedelta(minutes=5))
-    services.matches_sweep()
-    services.matches_sweep()
+    sweeps.matches_sweep()
+    sweeps.matches_sweep()
 
     assert len(client_emails()) == 1
     assert match.firm.name in client_emails()[0].body
@@ -57,7 +58,7 @@ def test_an_acceptance_made_while_the_broker_was_down_reaches_the_client_once_la
 def test_a_repeated_notice_task_sends_nothing_more(match, monkeypatch, django_capture_on_commit_callbacks):
     accept(match, monkeypatch, django_capture_on_commit_callbacks)
 
-    assert services.match_notify_accepted(match_id=match.pk) is False
+    assert answers.match_notify_accepted(match_id=match.pk) is False
     assert len(client_emails()) == 1
 
 
@@ -71,7 +72,7 @@ def test_an_address_that_refuses_mail_is_not_retried_for_ever(
     accept(match, monkeypatch, django_capture_on_commit_callbacks)
     Match.objects.filter(pk=match.pk).update(responded_at=timezone.now() - datetime.timedelta(minutes=5))
 
-    services.matches_sweep()
+    sweeps.matches_sweep()
 
     match.refresh_from_db()
     assert match.client_notified_at is not None
@@ -90,7 +91,7 @@ def test_a_request_made_while_the_broker_was_down_still_gets_its_confirmation_em
 
     with monkeypatch.context() as patched, django_capture_on_commit_callbacks(execute=True):
         patched.setattr(tasks.lead_send_confirmation, "delay", broker_down)
-        lead, _created = services.lead_submit(
+        lead, _created = submission.lead_submit(
             practice_area=cyber_law,
             city=harbin,
             description="Our shop's customer list leaked; what must we do now?",
@@ -106,8 +107,8 @@ def test_a_request_made_while_the_broker_was_down_still_gets_its_confirmation_em
     assert mail.outbox == []
 
     Lead.objects.filter(pk=lead.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
-    services.matches_sweep()
-    services.matches_sweep()
+    sweeps.matches_sweep()
+    sweeps.matches_sweep()
 
     assert [message.to for message in mail.outbox] == [["li.lei@example.com"]]
     assert "/requests/confirm/" in mail.outbox[0].body

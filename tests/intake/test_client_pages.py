@@ -11,8 +11,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import consent, services
+from intake import consent
 from intake.models import Lead, Match
+from intake.services import client_actions, delivery, submission
 from tests.factories import FirmFactory, LeadFactory, MatchFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def text_of(response):
 
 def test_the_confirmation_link_confirms_and_shows_the_status_page(client, django_capture_on_commit_callbacks):
     lead = LeadFactory(status=Lead.Status.NEW, confirmed_at=None)
-    url = reverse("intake:lead_confirm", kwargs={"signed": services.confirmation_token(lead)})
+    url = reverse("intake:lead_confirm", kwargs={"signed": submission.confirmation_token(lead)})
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.get(url)
@@ -52,7 +53,7 @@ def test_the_confirmation_link_confirms_and_shows_the_status_page(client, django
 
 def test_a_second_visit_to_the_confirmation_link_changes_nothing(client, django_capture_on_commit_callbacks):
     lead = LeadFactory(status=Lead.Status.MATCHED)
-    url = reverse("intake:lead_confirm", kwargs={"signed": services.confirmation_token(lead)})
+    url = reverse("intake:lead_confirm", kwargs={"signed": submission.confirmation_token(lead)})
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.get(url)
@@ -78,7 +79,7 @@ def test_a_bad_confirmation_link_is_a_friendly_404(client, signed, assert_valid_
 
 def test_an_expired_confirmation_link_is_a_404(client):
     lead = LeadFactory(status=Lead.Status.NEW, confirmed_at=None)
-    url = reverse("intake:lead_confirm", kwargs={"signed": services.confirmation_token(lead)})
+    url = reverse("intake:lead_confirm", kwargs={"signed": submission.confirmation_token(lead)})
 
     with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
         response = client.get(url)
@@ -91,12 +92,12 @@ def test_an_expired_confirmation_link_is_a_404(client):
 def test_the_confirmation_email_has_both_links_and_escapes_the_name(settings):
     lead = LeadFactory(status=Lead.Status.NEW, confirmed_at=None, confirmation_sent_at=None, name="<b>Zhao</b> & Co")
 
-    services.lead_send_confirmation(lead_id=lead.pk)
+    submission.lead_send_confirmation(lead_id=lead.pk)
 
     message = mail.outbox[0]
     assert message.to == [lead.email]
     html = message.alternatives[0][0]
-    confirm_path = reverse("intake:lead_confirm", kwargs={"signed": services.confirmation_token(lead)})
+    confirm_path = reverse("intake:lead_confirm", kwargs={"signed": submission.confirmation_token(lead)})
     for part in (message.body, html):
         assert settings.SITE_URL + confirm_path in part
         assert settings.SITE_URL + status_url(lead) in part
@@ -312,7 +313,7 @@ def test_withdrawing_cancels_the_matches_tells_the_firms_and_erases_the_data(
     assert response["Location"] == status_url(lead)
     lead.refresh_from_db()
     assert lead.status == Lead.Status.WITHDRAWN
-    assert lead.is_erased and lead.name == services.ERASED
+    assert lead.is_erased and lead.name == client_actions.ERASED
     assert set(lead.matches.values_list("status", flat=True)) == {Match.Status.CANCELLED}
     # The firm that had the request is told; the one that never received it is not.
     assert [m.to for m in mail.outbox] == [["cases@songhua.example"]]
@@ -392,8 +393,8 @@ def test_firm_emails_keep_names_readable_in_the_subject_and_escaped_in_html(harb
     lead = LeadFactory(city=harbin, practice_area=area, status=Lead.Status.MATCHED, name="Wang Fang")
     match = MatchFactory(lead=lead, firm=FirmFactory(email="f@firm.example"), status="pending", delivered_at=None)
 
-    services.match_deliver(match_id=match.pk)
-    services.match_notify_withdrawn(match_id=match.pk)
+    delivery.match_deliver(match_id=match.pk)
+    client_actions.match_notify_withdrawn(match_id=match.pk)
 
     new, withdrawn = mail.outbox
     assert new.subject == "New request: Mergers & Acquisitions <Cross-border> in Harbin"

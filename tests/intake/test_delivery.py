@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from intake import services
 from intake.models import Lead, Match
+from intake.services import delivery, submission, sweeps
 from intake.tasks import match_deliver as match_deliver_task
 from tests.factories import FirmFactory
 from tests.intake import flaky_backend
@@ -44,7 +44,7 @@ def flaky_smtp(settings, monkeypatch):
 
 
 def test_it_emails_the_firm_a_summary_without_the_clients_contact_details(match):
-    assert services.match_deliver(match_id=match.pk) is True
+    assert delivery.match_deliver(match_id=match.pk) is True
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -73,7 +73,7 @@ def test_running_the_delivery_twice_sends_one_email(match):
 def test_a_match_leased_by_another_worker_is_left_alone(match):
     Match.objects.filter(pk=match.pk).update(last_attempt_at=timezone.now(), attempts=1)
 
-    assert services.match_deliver(match_id=match.pk) is False
+    assert delivery.match_deliver(match_id=match.pk) is False
     assert mail.outbox == []
 
 
@@ -83,7 +83,7 @@ def test_html_in_the_description_is_text_in_both_email_parts(harbin, cyber_law):
     Lead.objects.filter(pk=lead.pk).update(description='<script>alert(1)</script><img src=x onerror="y">')
     match = Match.objects.create(lead=lead, firm=firm, slot=1, reason="x")
 
-    services.match_deliver(match_id=match.pk)
+    delivery.match_deliver(match_id=match.pk)
 
     html = mail.outbox[0].alternatives[0][0]
     assert "<script>alert(1)" not in html
@@ -128,7 +128,7 @@ def test_it_gives_up_after_the_last_attempt(match, flaky_smtp, settings):
 def test_a_firm_without_an_email_address_is_marked_failed(match):
     type(match.firm).objects.filter(pk=match.firm_id).update(email="")
 
-    services.match_deliver(match_id=match.pk)
+    delivery.match_deliver(match_id=match.pk)
 
     match.refresh_from_db()
     assert match.status == Match.Status.FAILED
@@ -137,12 +137,12 @@ def test_a_firm_without_an_email_address_is_marked_failed(match):
 def test_the_sweeper_redelivers_a_match_whose_task_was_lost(match):
     Match.objects.filter(pk=match.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
 
-    assert services.matches_sweep() == 1
+    assert sweeps.matches_sweep() == 1
 
     match.refresh_from_db()
     assert match.status == Match.Status.DELIVERED
     assert len(mail.outbox) == 1
-    assert services.matches_sweep() == 0  # nothing left to do
+    assert sweeps.matches_sweep() == 0  # nothing left to do
 
 
 def test_the_sweeper_takes_back_a_match_whose_worker_died(match, settings):
@@ -150,7 +150,7 @@ def test_the_sweeper_takes_back_a_match_whose_worker_died(match, settings):
     stale = timezone.now() - datetime.timedelta(seconds=settings.MATCH_DELIVERY_LEASE_SECONDS + 5)
     Match.objects.filter(pk=match.pk).update(last_attempt_at=stale, attempts=1)
 
-    services.matches_sweep()
+    sweeps.matches_sweep()
 
     match.refresh_from_db()
     assert match.status == Match.Status.DELIVERED
@@ -171,7 +171,7 @@ def test_a_submission_succeeds_when_the_broker_is_down_and_the_sweeper_delivers_
 
     with monkeypatch.context() as patched, django_capture_on_commit_callbacks(execute=True):
         patched.setattr(tasks.lead_match, "delay", broker_down)
-        lead, created = services.lead_submit(
+        lead, created = submission.lead_submit(
             practice_area=cyber_law,
             city=harbin,
             description="Our shop's customer list leaked; what must we do now?",
@@ -192,8 +192,8 @@ def test_a_submission_succeeds_when_the_broker_is_down_and_the_sweeper_delivers_
     # The broker is back.
     Lead.objects.filter(pk=lead.pk).update(confirmed_at=timezone.now() - datetime.timedelta(minutes=2))
     with django_capture_on_commit_callbacks(execute=True):
-        services.matches_sweep()
-    services.matches_sweep()
+        sweeps.matches_sweep()
+    sweeps.matches_sweep()
 
     assert lead.matches.get().status == Match.Status.DELIVERED
     assert [m.to for m in mail.outbox if m.to != ["li.lei@example.com"]] == [["f@firm.example"]]
@@ -204,7 +204,7 @@ def test_a_rolled_back_submission_sends_nothing(harbin, cyber_law, settings, dja
     FirmFactory(cities=[harbin], practice_areas=[cyber_law], email="f@firm.example")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ValueError):
-        services.lead_submit(
+        submission.lead_submit(
             practice_area=cyber_law,
             city=harbin,
             description="A question about personal data.",
@@ -231,7 +231,7 @@ def test_contact_details_typed_into_the_description_are_hidden_from_the_firm(har
     )
     match = Match.objects.create(lead=lead, firm=firm, slot=1, reason="x")
 
-    services.match_deliver(match_id=match.pk)
+    delivery.match_deliver(match_id=match.pk)
 
     body = mail.outbox[0].body
     assert "1234 5678" not in body and "me@mail.example" not in body and "mysite" not in body
@@ -239,7 +239,7 @@ def test_contact_details_typed_into_the_description_are_hidden_from_the_firm(har
 
 
 def test_the_portal_link_in_the_firms_email_leads_to_a_page(client, match):
-    services.match_deliver(match_id=match.pk)
+    delivery.match_deliver(match_id=match.pk)
 
     link = next(word for word in mail.outbox[0].body.split() if "/portal/" in word)
     response = client.get(link.replace("http://127.0.0.1:8000", ""), follow=True)
@@ -253,4 +253,4 @@ def test_the_portal_link_in_the_firms_email_leads_to_a_page(client, match):
 def test_a_delivery_runs_four_queries(match, django_assert_num_queries):
     # The claim, the match with its request and firm, the firm's recipients, the delivered mark.
     with django_assert_num_queries(4):
-        assert services.match_deliver(match_id=match.pk) is True
+        assert delivery.match_deliver(match_id=match.pk) is True

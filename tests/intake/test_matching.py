@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from intake.models import Consent, Lead, Match
-from intake.services import lead_match
+from intake.services.routing import lead_match
 from tests.factories import CityFactory, FirmFactory, PracticeAreaFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db

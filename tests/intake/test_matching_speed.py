@@ -4,7 +4,7 @@ later one still sees them, however they were made."""
 import pytest
 
 from intake.models import Lead, Match
-from intake.services import lead_match
+from intake.services.routing import lead_match
 from tests.factories import FirmFactory
 from tests.intake.test_matching import make_lead, matched_firms
 

@@ -1,5 +1,5 @@
 """How quickly and how often a firm answers requests: the figures behind the ranking's
-response term and the profile's response time (intake.services.firms_response_refresh)."""
+response term and the profile's response time (intake.services.response.firms_response_refresh)."""
 
 import datetime
 
@@ -8,8 +8,8 @@ import time_machine
 
 from directory.models import Firm
 from directory.ranking import RankingInputs, ranking_score
-from intake import services
 from intake.models import Lead, Match
+from intake.services import answers, response, sweeps
 from tests.factories import FirmFactory, LeadFactory, MatchFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_the_median_and_the_score_follow_the_formula(firm):
     delivered(firm, at=NOW - datetime.timedelta(days=181), status="expired")
     delivered(FirmFactory(), at=day_ago, status="expired")
 
-    services.firms_response_refresh(firm_ids=[firm.pk])
+    response.firms_response_refresh(firm_ids=[firm.pk])
 
     firm.refresh_from_db()
     assert firm.median_response_hours == 4.0
@@ -61,7 +61,7 @@ def test_the_ranking_takes_the_new_response_score(firm):
     for hours in (1, 1, 1):
         delivered(firm, at=NOW - 3 * HOUR, status="accepted", answered_after=hours * HOUR)
 
-    services.firms_response_refresh(firm_ids=[firm.pk])
+    response.firms_response_refresh(firm_ids=[firm.pk])
 
     firm.refresh_from_db()
     assert firm.response_score == pytest.approx(0.5 + 0.5 / (1 + 1 / 24), abs=1e-4)
@@ -81,7 +81,7 @@ def test_fewer_than_three_known_outcomes_leave_the_figures_empty(firm):
     delivered(firm, at=NOW - 5 * HOUR, status="expired")
     delivered(firm, at=NOW - 5 * HOUR, status="delivered")
 
-    services.firms_response_refresh(firm_ids=[firm.pk])
+    response.firms_response_refresh(firm_ids=[firm.pk])
 
     firm.refresh_from_db()
     assert firm.response_score is None and firm.median_response_hours is None
@@ -92,7 +92,7 @@ def test_a_firm_that_never_answers_scores_zero(firm):
     for _ in range(3):
         delivered(firm, at=NOW - datetime.timedelta(days=3), status="expired")
 
-    services.firms_response_refresh(firm_ids=[firm.pk])
+    response.firms_response_refresh(firm_ids=[firm.pk])
 
     firm.refresh_from_db()
     assert firm.response_score == 0.0 and firm.median_response_hours is None
@@ -103,7 +103,7 @@ def test_an_accepted_request_the_client_later_withdrew_still_counts_as_answered(
     for _ in range(3):
         delivered(firm, at=NOW - 10 * HOUR, status="cancelled", answered_after=3 * HOUR)
 
-    services.firms_response_refresh(firm_ids=[firm.pk])
+    response.firms_response_refresh(firm_ids=[firm.pk])
 
     firm.refresh_from_db()
     assert firm.median_response_hours == 3.0
@@ -115,7 +115,7 @@ def test_answering_through_the_portal_times_from_delivery_to_answer(harbin):
         matches = [delivered(membership.firm, at=NOW) for _ in range(3)]
     for hours, match in zip((1.5, 3, 30), matches, strict=True):
         with time_machine.travel(NOW + hours * HOUR, tick=False):
-            services.match_decline(match_id=match.pk, user=membership.user, reason="capacity")
+            answers.match_decline(match_id=match.pk, user=membership.user, reason="capacity")
 
     membership.firm.refresh_from_db()
     assert membership.firm.median_response_hours == 3.0
@@ -128,12 +128,12 @@ def test_expiring_unanswered_requests_updates_the_firms_figures(settings, firm, 
         delivered(firm, at=NOW - 2 * HOUR, status="accepted", answered_after=HOUR)
         delivered(firm, at=NOW - 2 * HOUR, status="declined", answered_after=HOUR)
         late = delivered(firm, at=NOW - 30 * HOUR, status="viewed")
-        services.firms_response_refresh(firm_ids=[firm.pk])
+        response.firms_response_refresh(firm_ids=[firm.pk])
         firm.refresh_from_db()
         assert firm.response_score is None  # two known outcomes only
 
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.matches_expire_and_reroute() == 1
+            assert sweeps.matches_expire_and_reroute() == 1
 
     late.refresh_from_db()
     assert late.status == Match.Status.EXPIRED
@@ -150,7 +150,7 @@ def test_expiring_old_requests_updates_the_firms_figures(settings, firm):
             match = delivered(firm, at=old, status="viewed")
             Lead.objects.filter(pk=match.lead_id).update(created_at=old)
 
-        services.leads_expire()
+        sweeps.leads_expire()
 
     firm.refresh_from_db()
     assert firm.response_score == 0.0
@@ -161,7 +161,7 @@ def test_the_profile_shows_the_response_time_once_known(client, harbin):
     with time_machine.travel(NOW, tick=False):
         for _ in range(3):
             delivered(firm, at=NOW - 5 * HOUR, status="accepted", answered_after=2 * HOUR)
-        services.firms_response_refresh(firm_ids=[firm.pk])
+        response.firms_response_refresh(firm_ids=[firm.pk])
 
     content = client.get(firm.get_absolute_url()).content.decode()
 

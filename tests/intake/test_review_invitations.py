@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Review
-from intake import review_services, services
 from intake.models import ReviewInvitation
+from intake.services import client_actions, reviews
 from intake.tasks import review_invitations_send as review_invitations_send_task
 from tests.factories import FirmFactory, LeadFactory, MatchFactory
 from tests.intake import flaky_backend
@@ -32,7 +32,7 @@ def accepted(harbin):
 
 def _send_at(moment):
     with time_machine.travel(moment, tick=False):
-        return review_services.review_invitations_send()
+        return reviews.review_invitations_send()
 
 
 def _link(message):
@@ -43,7 +43,7 @@ def _link(message):
 
 def _invite(match):
     invitation = ReviewInvitation.objects.create(match=match, sent_at=timezone.now())
-    return invitation, reverse("intake:review_new", kwargs={"signed": review_services.invitation_token(invitation)})
+    return invitation, reverse("intake:review_new", kwargs={"signed": reviews.invitation_token(invitation)})
 
 
 REVIEW = {
@@ -196,7 +196,7 @@ def test_an_expired_link_is_a_410(client, accepted):
 
 def test_the_link_of_an_erased_request_is_a_410(client, accepted):
     invitation, url = _invite(accepted)
-    services.lead_erase(lead=accepted.lead)
+    client_actions.lead_erase(lead=accepted.lead)
 
     assert client.get(url).status_code == 410
     assert client.post(url, REVIEW).status_code == 410
@@ -230,9 +230,9 @@ def test_bad_input_shows_the_errors_keeps_the_text_and_creates_nothing(
 
 def test_a_submission_racing_another_is_refused(accepted):
     invitation, _url = _invite(accepted)
-    review_services.review_submit(invitation=invitation, author_name="L.", rating=5, title="", body="x" * 40)
+    reviews.review_submit(invitation=invitation, author_name="L.", rating=5, title="", body="x" * 40)
 
-    with pytest.raises(review_services.InvitationInvalid):
-        review_services.review_submit(invitation=invitation, author_name="L.", rating=5, title="", body="y" * 40)
+    with pytest.raises(reviews.InvitationInvalid):
+        reviews.review_submit(invitation=invitation, author_name="L.", rating=5, title="", body="y" * 40)
 
     assert Review.objects.count() == 1

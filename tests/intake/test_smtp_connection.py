@@ -5,8 +5,8 @@ import socket
 
 import pytest
 
-from intake import services
 from intake.models import Match
+from intake.services import delivery
 from lawzana import emails
 from tests.factories import FirmFactory
 from tests.intake.test_matching import make_lead
@@ -64,7 +64,7 @@ def matches(harbin, cyber_law):
 
 def test_deliveries_share_one_smtp_connection(smtp, matches):
     for match in matches:
-        assert services.match_deliver(match_id=match.pk) is True
+        assert delivery.match_deliver(match_id=match.pk) is True
 
     assert smtp.delivered == [["cases0@firm.example"], ["cases1@firm.example"], ["cases2@firm.example"]]
     assert smtp.sessions == 1
@@ -75,10 +75,10 @@ def test_a_refusal_is_classified_as_before_and_the_next_message_gets_a_new_conne
     smtp.answers = ["451 4.3.0 Try again later", "550 5.1.1 No such mailbox"]
 
     with pytest.raises(emails.DeliveryError) as transient:
-        services.match_deliver(match_id=first.pk)
+        delivery.match_deliver(match_id=first.pk)
     with pytest.raises(emails.DeliveryError) as permanent:
-        services.match_deliver(match_id=second.pk)
-    assert services.match_deliver(match_id=third.pk) is True
+        delivery.match_deliver(match_id=second.pk)
+    assert delivery.match_deliver(match_id=third.pk) is True
 
     assert (transient.value.permanent, permanent.value.permanent) == (False, True)
     assert "451" in str(transient.value) and "550" in str(permanent.value)
@@ -92,7 +92,7 @@ def test_a_connection_idle_too_long_is_replaced(smtp, matches, monkeypatch):
     monkeypatch.setattr(emails, "SMTP_REUSE_IDLE_SECONDS", -1)
 
     for match in matches[:2]:
-        services.match_deliver(match_id=match.pk)
+        delivery.match_deliver(match_id=match.pk)
 
     assert smtp.sessions == 2
     assert len(smtp.delivered) == 2
@@ -102,7 +102,7 @@ def test_a_connection_is_replaced_after_its_share_of_messages(smtp, matches, mon
     monkeypatch.setattr(emails, "SMTP_REUSE_MAX_MESSAGES", 2)
 
     for match in matches:
-        services.match_deliver(match_id=match.pk)
+        delivery.match_deliver(match_id=match.pk)
 
     assert smtp.sessions == 2
     assert len(smtp.delivered) == 3
@@ -110,24 +110,24 @@ def test_a_connection_is_replaced_after_its_share_of_messages(smtp, matches, mon
 
 def test_a_connection_the_server_dropped_fails_one_attempt_as_transient_then_delivery_goes_on(smtp, matches):
     first, second, third = matches
-    services.match_deliver(match_id=first.pk)
+    delivery.match_deliver(match_id=first.pk)
     emails.kept_backend().connection.sock.shutdown(socket.SHUT_RDWR)  # as if the server hung up
 
     with pytest.raises(emails.DeliveryError) as error:
-        services.match_deliver(match_id=second.pk)
+        delivery.match_deliver(match_id=second.pk)
     assert error.value.permanent is False
-    assert services.match_deliver(match_id=second.pk) is True  # the task's retry
-    assert services.match_deliver(match_id=third.pk) is True
+    assert delivery.match_deliver(match_id=second.pk) is True  # the task's retry
+    assert delivery.match_deliver(match_id=third.pk) is True
 
     assert len(smtp.delivered) == 3
     assert smtp.sessions == 2
 
 
 def test_changed_settings_get_a_connection_of_their_own(smtp, matches, settings):
-    services.match_deliver(match_id=matches[0].pk)
+    delivery.match_deliver(match_id=matches[0].pk)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-    services.match_deliver(match_id=matches[1].pk)
+    delivery.match_deliver(match_id=matches[1].pk)
 
     from django.core import mail
 

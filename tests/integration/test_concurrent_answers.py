@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from intake import services as intake
 from intake.models import Match
+from intake.services import answers
 from tests.factories import FirmUserFactory, MatchFactory
 
 pytestmark = pytest.mark.integration
@@ -14,22 +14,22 @@ pytestmark = pytest.mark.integration
 MESSAGE = "We can take this on and will write with a plan tomorrow morning."
 
 
-def _race(*answers):
+def _race(*attempts):
     """Run each answer in its own thread and connection, released together; return outcomes."""
-    barrier = threading.Barrier(len(answers))
-    outcomes = [None] * len(answers)
+    barrier = threading.Barrier(len(attempts))
+    outcomes = [None] * len(attempts)
 
     def run(index, answer):
         try:
             barrier.wait(timeout=10)
             answer()
             outcomes[index] = "ok"
-        except intake.MatchAnswerError as exc:
+        except answers.MatchAnswerError as exc:
             outcomes[index] = f"refused: {exc}"
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, answer)) for i, answer in enumerate(answers)]
+    threads = [threading.Thread(target=run, args=(i, answer)) for i, answer in enumerate(attempts)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -43,10 +43,10 @@ def test_two_simultaneous_answers_leave_exactly_one(services, transactional_db, 
     user = FirmUserFactory()
 
     def accept():
-        intake.match_accept(match_id=match.pk, user=user, message=MESSAGE)
+        answers.match_accept(match_id=match.pk, user=user, message=MESSAGE)
 
     def decline():
-        intake.match_decline(match_id=match.pk, user=user, reason="capacity", note="")
+        answers.match_decline(match_id=match.pk, user=user, reason="capacity", note="")
 
     outcomes = _race(accept, accept if rival == "accept" else decline)
 

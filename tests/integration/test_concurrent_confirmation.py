@@ -10,8 +10,8 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from intake import services as intake
 from intake.models import Lead
+from intake.services import submission
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.integration
@@ -35,7 +35,7 @@ def test_a_confirmation_waits_for_matching_to_release_the_lead_and_is_sent(servi
     lead = LeadFactory(confirmation_sent_at=None)
     locked, release = threading.Event(), threading.Event()
 
-    def matching():  # holds the row as intake.services.lead_match does
+    def matching():  # holds the row as intake.services.routing.lead_match does
         with transaction.atomic():
             Lead.objects.select_for_update().get(pk=lead.pk)
             locked.set()
@@ -43,7 +43,7 @@ def test_a_confirmation_waits_for_matching_to_release_the_lead_and_is_sent(servi
 
     holder, _ = _in_thread(matching)
     assert locked.wait(timeout=10)
-    sender, sent = _in_thread(lambda: intake.lead_send_confirmation(lead_id=lead.pk))
+    sender, sent = _in_thread(lambda: submission.lead_send_confirmation(lead_id=lead.pk))
     time.sleep(0.3)  # the sender is now waiting on the row
     release.set()
     holder.join(timeout=10)
@@ -61,7 +61,7 @@ def test_two_confirmations_at_once_send_one_email(services, transactional_db, ma
 
     def send():
         barrier.wait(timeout=10)
-        return intake.lead_send_confirmation(lead_id=lead.pk)
+        return submission.lead_send_confirmation(lead_id=lead.pk)
 
     threads = [_in_thread(send) for _ in range(2)]
     for thread, _ in threads:

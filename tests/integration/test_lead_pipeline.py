@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from intake import services
 from intake.models import Lead, Match
+from intake.services import submission
 from intake.tasks import matches_sweep
 from lawzana.celery import app
 from tests.factories import CityFactory, FirmFactory, PracticeAreaFactory, RegionFactory
@@ -19,7 +19,7 @@ CLIENT = {"name": "Zhao Min", "email": "zhao.min@example.com", "phone": "+861381
 
 
 def submit(*, city, practice_area, description="Our customer database leaked; we need advice today."):
-    lead, created = services.lead_submit(
+    lead, created = submission.lead_submit(
         practice_area=practice_area,
         city=city,
         description=description,

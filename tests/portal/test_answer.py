@@ -9,8 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import services
 from intake.models import Lead, Match
+from intake.services import answers, client_actions, delivery
 from tests.factories import (
     FirmFactory,
     FirmUserFactory,
@@ -196,14 +196,14 @@ def test_a_bad_accept_shows_the_error_and_changes_nothing(
 
 def test_the_service_refuses_an_inconsistent_quote(match, member):
     with pytest.raises(ValueError):
-        services.match_accept(
+        answers.match_accept(
             match_id=match.pk,
             user=member.user,
             message=MESSAGE,
             quote={"fee_model": "flat", "amount_min": Decimal("10"), "currency": ""},
         )
     with pytest.raises(ValueError):
-        services.match_accept(match_id=match.pk, user=member.user, message="too short")
+        answers.match_accept(match_id=match.pk, user=member.user, message="too short")
     match.refresh_from_db()
     assert match.status == Match.Status.VIEWED
 
@@ -296,9 +296,9 @@ def test_declining_after_accepting_is_refused(client, match, django_capture_on_c
 
 def test_a_second_accept_is_refused_and_sends_no_second_email(match, member, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.match_accept(match_id=match.pk, user=member.user, message=MESSAGE)
-        with pytest.raises(services.MatchAnswerError, match="already accepted"):
-            services.match_accept(match_id=match.pk, user=member.user, message=MESSAGE + " again")
+        answers.match_accept(match_id=match.pk, user=member.user, message=MESSAGE)
+        with pytest.raises(answers.MatchAnswerError, match="already accepted"):
+            answers.match_accept(match_id=match.pk, user=member.user, message=MESSAGE + " again")
 
     assert len(mail.outbox) == 1
     match.refresh_from_db()
@@ -320,7 +320,7 @@ def test_accepting_an_expired_request_is_refused(client, match, assert_valid_htm
 @pytest.mark.parametrize("name", ["match_accept", "match_decline", "match_return"])
 def test_answering_a_withdrawn_request_is_refused(client, match, name, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.lead_withdraw(lead=match.lead)
+        client_actions.lead_withdraw(lead=match.lead)
     mail.outbox.clear()
     before = snapshot(match)
 
@@ -441,9 +441,9 @@ def test_after_release_only_that_firm_sees_the_details(client, lead, django_capt
     first_match = MatchFactory(firm=first.firm, lead=lead, status="viewed")
     second_match = MatchFactory(firm=second.firm, lead=lead, status="viewed")
     with django_capture_on_commit_callbacks(execute=True):
-        services.match_accept(match_id=first_match.pk, user=first.user, message=MESSAGE)
-        services.match_accept(match_id=second_match.pk, user=second.user, message=MESSAGE)
-    services.match_release_contact(lead=lead, match_id=first_match.pk)
+        answers.match_accept(match_id=first_match.pk, user=first.user, message=MESSAGE)
+        answers.match_accept(match_id=second_match.pk, user=second.user, message=MESSAGE)
+    client_actions.match_release_contact(lead=lead, match_id=first_match.pk)
 
     client.force_login(first.user)
     first_page = client.get(url("match", first_match)).content.decode()
@@ -465,7 +465,7 @@ def test_a_new_request_is_emailed_to_the_members_who_chose_to_with_a_link_to_it(
     MembershipFactory(firm=firm, user=FirmUserFactory(email="c@firm.example", is_active=False))
     match = MatchFactory(firm=firm, lead=lead, status="pending", delivered_at=None)
 
-    assert services.match_deliver(match_id=match.pk) is True
+    assert delivery.match_deliver(match_id=match.pk) is True
 
     (message,) = mail.outbox
     assert message.to == ["a@firm.example"]
@@ -478,7 +478,7 @@ def test_with_nobody_chosen_the_request_goes_to_the_firms_address(lead):
     MembershipFactory(firm=firm, receives_lead_emails=False)
     match = MatchFactory(firm=firm, lead=lead, status="pending", delivered_at=None)
 
-    services.match_deliver(match_id=match.pk)
+    delivery.match_deliver(match_id=match.pk)
 
     assert mail.outbox[0].to == ["office@firm.example"]
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from directory.models import Review
 from lawzana.emails import DeliveryError, send
 
-from .models import Lead, Match, ReviewInvitation
+from ..models import Lead, Match, ReviewInvitation
 
 logger = logging.getLogger(__name__)
 

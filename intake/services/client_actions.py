@@ -1,0 +1,114 @@
+"""What the client does from their private status page: release their contact details to a
+firm that accepted, withdraw the request, download what Lawzana holds; and erasure."""
+
+import json
+
+from django.db import transaction
+from django.utils import timezone
+
+from lawzana import emails
+from lawzana.queue import publish_after_commit
+
+from ..models import Consent, Lead, Match
+
+ERASED = "[erased]"
+
+RECEIVED_BY_FIRMS = [
+    "practice area",
+    "city",
+    "summary of the description",
+    "urgency",
+    "budget",
+    "language",
+    "client type",
+]
+
+
+def match_release_contact(*, lead: Lead, match_id: int) -> Match | None:
+    """The client gives their name, email and phone to one firm that accepted."""
+    updated = Match.objects.filter(
+        pk=match_id, lead=lead, status=Match.Status.ACCEPTED, contact_released_at__isnull=True
+    ).update(contact_released_at=timezone.now())
+    return Match.objects.filter(pk=match_id, lead=lead).first() if updated else None
+
+
+@transaction.atomic
+def lead_withdraw(*, lead: Lead) -> bool:
+    """The client withdraws: open matches are cancelled, firms that received the request are
+    told, and the personal data is erased at once. Returns False if already withdrawn."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status == Lead.Status.WITHDRAWN:
+        return False
+    # Every firm that received the request is told, whatever it answered, so it can delete it.
+    told = list(lead.matches.filter(delivered_at__isnull=False).exclude(status=Match.Status.CANCELLED))
+    lead.matches.filter(status__in=[*Match.OPEN_STATUSES, Match.Status.ACCEPTED]).update(status=Match.Status.CANCELLED)
+    Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.WITHDRAWN, withdrawn_at=timezone.now())
+
+    for match in told:
+        publish_after_commit("intake.tasks.match_notify_withdrawn", match.pk)
+    lead_erase(lead=lead)
+    return True
+
+
+def match_notify_withdrawn(*, match_id: int) -> None:
+    match = Match.objects.select_related("firm", "lead__practice_area", "lead__city").get(pk=match_id)
+    if match.firm.email:
+        emails.send(to=[match.firm.email], template="match_withdrawn", context={"match": match, "lead": match.lead})
+
+
+def lead_erase(*, lead: Lead) -> None:
+    """Erase the client's personal data, keeping the anonymous figures (area, city, dates,
+    statuses). Consents keep their version and digest but lose the IP hash and user agent."""
+    Lead.objects.filter(pk=lead.pk).update(
+        name=ERASED,
+        email="erased@invalid",
+        phone="",
+        description=ERASED,
+        ip_hash="",
+        dedupe_key="",
+        erased_at=timezone.now(),
+    )
+    Consent.objects.filter(lead=lead).update(ip_hash="", user_agent="")
+
+
+def lead_export(*, lead: Lead) -> str:
+    """Everything Lawzana holds about this request, as JSON (PIPL Art. 45, GDPR Art. 15/20)."""
+    lead = Lead.objects.select_related("practice_area", "city__country", "preferred_language").get(pk=lead.pk)
+    data = {
+        "request": {
+            "created_at": lead.created_at.isoformat(),
+            "status": lead.status,
+            "practice_area": lead.practice_area.name,
+            "city": lead.city.display_name,
+            "description": lead.description,
+            "urgency": lead.urgency,
+            "budget": lead.budget,
+            "preferred_language": lead.preferred_language.name if lead.preferred_language else None,
+            "client_type": lead.client_type,
+            "name": lead.name,
+            "email": lead.email,
+            "phone": lead.phone,
+            "confirmed_at": lead.confirmed_at.isoformat() if lead.confirmed_at else None,
+        },
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "policy_version": c.policy_version,
+                "text_sha256": c.text_digest,
+                "given_at": c.given_at.isoformat(),
+            }
+            for c in lead.consents.all()
+        ],
+        "firms": [
+            {
+                "firm": m.firm.name,
+                "status": m.status,
+                "received_at": m.delivered_at.isoformat() if m.delivered_at else None,
+                # What reached the firm before any release of contact details.
+                "data_received": RECEIVED_BY_FIRMS if m.delivered_at else [],
+                "contact_details_released_at": m.contact_released_at.isoformat() if m.contact_released_at else None,
+            }
+            for m in lead.matches.select_related("firm")
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)

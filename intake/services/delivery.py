@@ -1,0 +1,88 @@
+"""Telling a firm about a request it was matched with: one email per match, exactly once."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.models import Firm, Membership
+from lawzana import emails
+
+from ..models import Match
+from ..redaction import redacted_summary
+
+logger = logging.getLogger(__name__)
+
+
+def match_deliver(*, match_id: int) -> bool:
+    """Email one firm about one request. Returns True if this call delivered it.
+
+    A conditional UPDATE claims the match for a lease, so a second worker (or a re-sent task
+    message) finds nothing to do. A crash after sending but before marking it delivered
+    resends once after the lease: the price of never losing a request.
+    """
+    now = timezone.now()
+    lease_start = now - timedelta(seconds=settings.MATCH_DELIVERY_LEASE_SECONDS)
+    claimed = (
+        Match.objects.filter(pk=match_id, status=Match.Status.PENDING)
+        .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=lease_start))
+        .update(last_attempt_at=now, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return False
+    match = Match.objects.select_related(
+        "lead__practice_area", "lead__city__country", "lead__preferred_language", "firm"
+    ).get(pk=match_id)
+    recipients = match_recipients(firm=match.firm)
+    if not recipients:
+        match_mark_failed(match_id=match_id, reason="The firm has no email address.")
+        return False
+    try:
+        emails.send(
+            to=recipients,
+            template="match_new",
+            context={
+                "match": match,
+                "lead": match.lead,
+                "firm": match.firm,
+                "summary": redacted_summary(match.lead.description),
+                "match_url": settings.SITE_URL
+                + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
+            },
+        )
+    except emails.DeliveryError:
+        # Release the lease so that the retry can claim the match straight away.
+        Match.objects.filter(pk=match_id).update(last_attempt_at=None)
+        raise
+    Match.objects.filter(pk=match_id, status=Match.Status.PENDING).update(
+        status=Match.Status.DELIVERED, delivered_at=timezone.now(), failure_reason=""
+    )
+    return True
+
+
+# Composed once, like _LEAD_FOR_MATCHING: this runs for every delivery.
+_MEMBER_RECIPIENTS = (
+    Membership.objects.filter(receives_lead_emails=True, user__is_active=True)
+    .exclude(user__email="")
+    .order_by("user__email")
+    .values_list("user__email", flat=True)
+)
+
+
+def match_recipients(*, firm: Firm) -> list[str]:
+    """Who hears about a new request: the members who chose to (active users only), or the
+    firm's own address when nobody did."""
+    recipients = list(dict.fromkeys(_MEMBER_RECIPIENTS.filter(firm=firm)))
+    if not recipients and firm.email:
+        recipients = [firm.email]
+    return recipients
+
+
+def match_mark_failed(*, match_id: int, reason: str) -> None:
+    Match.objects.filter(pk=match_id, status=Match.Status.PENDING).update(
+        status=Match.Status.FAILED, failure_reason=reason[:300]
+    )
+    logger.error("Match %s failed permanently: %s", match_id, reason)
