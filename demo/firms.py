@@ -30,7 +30,7 @@ from django.utils.text import slugify
 from demo.places import CITIES, REGIONS
 from demo.rows import CREATED, UNCHANGED, UPDATED, save_row, sync_row
 from directory.models import Article, Firm, Language, Lawyer, Office, Review, ServiceFee, SocialLink, Verification
-from directory.services import firms_refresh
+from directory.services.firms import firms_refresh
 
 DELETED = "deleted"
 SHANGHAI_TIME = ZoneInfo("Asia/Shanghai")

@@ -27,9 +27,9 @@ from .models import (
     SocialLink,
     Verification,
 )
-from .portal_services import PortalError, firm_claim_approve, firm_claim_reject
-from .review_services import review_flag_resolve
-from .services import firms_refresh, review_publish, review_reject
+from .services.firms import firms_refresh
+from .services.memberships import PortalError, firm_claim_approve, firm_claim_reject
+from .services.reviews import review_flag_resolve, review_publish, review_reject
 
 
 @admin.register(Country)

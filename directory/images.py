@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from directory.services.firms import firms_refresh
+
 from .models import Firm
-from .services import firms_refresh
 
 logger = logging.getLogger(__name__)
 

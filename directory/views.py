@@ -20,7 +20,7 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
 # How long a whole public page of this app stays cached for anonymous visitors (shared_page).
-# Edits retire it at once through the content generation (directory.services.firms_refresh);
+# Edits retire it at once through the content generation (directory.services.firms.firms_refresh);
 # this bounds what no save announces: an article's publication time passing, a verification
 # lapsing.
 PAGE_CACHE_SECONDS = 300

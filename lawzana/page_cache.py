@@ -10,7 +10,7 @@ sessions, CSRF, authentication, URL resolution and the view.
 
 The content generation is one number in the shared cache: bumping it retires every kept page
 at once, so an edit shows on the next request. Services that change what public pages show
-call content_generation_bump() (directory.services.firms_refresh does, for every change to a
+call content_generation_bump() (directory.services.firms.firms_refresh does, for every change to a
 firm); apps whose plain saves change public pages connect their models with
 retire_pages_on_change() in their AppConfig.ready().
 

@@ -197,8 +197,8 @@ LANGUAGE_NAMES = {
 
 
 def refresh(*firms):
-    """Recompute the firms' derived fields (directory.services.firms_refresh) and reload them."""
-    from directory.services import firms_refresh
+    """Recompute the firms' derived fields (directory.services.firms.firms_refresh) and reload them."""
+    from directory.services.firms import firms_refresh
 
     firms_refresh(firm_ids=[firm.pk for firm in firms])
     for firm in firms:

@@ -1,7 +1,7 @@
 """The firm's public profile, edited in the portal: details, logo, offices, team, articles,
 fees and social links. Members and owners alike may edit it.
 
-Every save ends in directory.services.firms_refresh, which recomputes completeness, rank and
+Every save ends in directory.services.firms.firms_refresh, which recomputes completeness, rank and
 the search document and retires cached public pages. Rows are always looked up within the
 viewer's firm: another firm's office, lawyer, article or fee is a 404 (RELIABILITY A3).
 """
@@ -11,15 +11,13 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -30,7 +28,16 @@ from lawzana.markdown import render_markdown
 from ..images import LogoRejected, firm_logo_remove, firm_logo_set
 from ..models import Article, Firm, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
 from ..ranking import COMPLETENESS_ITEMS, MIN_DESCRIPTION_LENGTH, completeness_present
-from ..services import firms_refresh
+from ..services.profile import (
+    article_save,
+    fee_save,
+    firm_details_save,
+    lawyer_save,
+    office_remove,
+    office_save,
+    profile_item_remove,
+    social_links_save,
+)
 from .access import authz_denied, portal_view
 from .profile_forms import (
     ArticleForm,
@@ -41,125 +48,6 @@ from .profile_forms import (
     ServiceFeeForm,
     SocialLinksForm,
 )
-
-# --- Services ------------------------------------------------------------------------------
-# Each takes a validated form of the viewer's firm, writes in one transaction and refreshes
-# what the public pages derive from the profile.
-
-
-def _lock_firm(firm: Firm) -> None:
-    """Serialise writes that depend on the firm's other rows (one headquarters, free slugs)."""
-    list(Firm.objects.select_for_update().filter(pk=firm.pk).values_list("pk", flat=True))
-
-
-@transaction.atomic
-def firm_details_save(*, firm: Firm, form: FirmDetailsForm) -> Firm:
-    firm = form.save(commit=False)
-    # Only the form's columns: a full save would write back the listing flag and the derived
-    # fields as they were when the request began, undoing an operator's or the intake's change.
-    concrete = {field.name for field in Firm._meta.concrete_fields}
-    firm.save(update_fields=[*(name for name in form.fields if name in concrete), "description_html", "updated_at"])
-    form.save_m2m()
-    firms_refresh(firm_ids=[firm.pk])
-    return firm
-
-
-@transaction.atomic
-def office_save(*, firm: Firm, form: OfficeForm) -> Office:
-    """Keep exactly one headquarters: marking an office moves it there; the first office is it."""
-    _lock_firm(firm)
-    office = form.save(commit=False)
-    office.firm = firm
-    others = Office.objects.filter(firm=firm).exclude(pk=office.pk)
-    if office.is_headquarters:
-        others.filter(is_headquarters=True).update(is_headquarters=False)
-    elif not others.filter(is_headquarters=True).exists():
-        office.is_headquarters = True
-    office.save()
-    firms_refresh(firm_ids=[firm.pk])
-    return office
-
-
-@transaction.atomic
-def office_remove(*, firm: Firm, office: Office) -> None:
-    _lock_firm(firm)
-    was_headquarters = office.is_headquarters
-    office.delete()
-    if was_headquarters:
-        successor = Office.objects.filter(firm=firm).order_by("city__name", "pk").first()
-        if successor is not None:
-            Office.objects.filter(pk=successor.pk).update(is_headquarters=True)
-    firms_refresh(firm_ids=[firm.pk])
-
-
-def _unique_slug(model: type[models.Model], *, firm: Firm, text: str, fallback: str) -> str:
-    """A slug for `text` not yet used by the firm's rows of `model`: "li-na", "li-na-2", ...
-    Names in Chinese characters have no ASCII slug and get the fallback word instead."""
-    max_length = model._meta.get_field("slug").max_length
-    base = slugify(text)[: max_length - 6].strip("-") or fallback
-    taken = set(model.objects.filter(firm=firm, slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
-@transaction.atomic
-def lawyer_save(*, firm: Firm, form: LawyerForm) -> Lawyer:
-    lawyer = form.save(commit=False)
-    lawyer.firm = firm
-    if lawyer.pk is None:
-        _lock_firm(firm)
-        lawyer.slug = _unique_slug(Lawyer, firm=firm, text=lawyer.name, fallback="lawyer")
-    lawyer.save()
-    form.save_m2m()
-    firms_refresh(firm_ids=[firm.pk])
-    return lawyer
-
-
-@transaction.atomic
-def article_save(*, firm: Firm, form: ArticleForm) -> Article:
-    """The slug is set once: renaming an article keeps its public address."""
-    article = form.save(commit=False)
-    article.firm = firm
-    if not form.cleaned_data["is_published"]:
-        article.published_at = None
-    elif article.published_at is None:
-        article.published_at = timezone.now()
-    if article.pk is None:
-        _lock_firm(firm)
-        article.slug = _unique_slug(Article, firm=firm, text=article.title, fallback="article")
-    article.save()
-    firms_refresh(firm_ids=[firm.pk])
-    return article
-
-
-@transaction.atomic
-def fee_save(*, firm: Firm, form: ServiceFeeForm) -> ServiceFee:
-    fee = form.save(commit=False)
-    fee.firm = firm
-    fee.save()
-    firms_refresh(firm_ids=[firm.pk])
-    return fee
-
-
-@transaction.atomic
-def profile_item_remove(*, firm: Firm, item: models.Model) -> None:
-    item.delete()
-    firms_refresh(firm_ids=[firm.pk])
-
-
-@transaction.atomic
-def social_links_save(*, firm: Firm, urls: dict[str, str]) -> None:
-    """One link per network in `urls`; an empty address removes that network's link."""
-    for network, url in urls.items():
-        if url:
-            SocialLink.objects.update_or_create(firm=firm, network=network, defaults={"url": url})
-        else:
-            SocialLink.objects.filter(firm=firm, network=network).delete()
-    firms_refresh(firm_ids=[firm.pk])
-
 
 # --- Pages --------------------------------------------------------------------------------
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from directory import review_services
 from directory.models import Review, ReviewFlag
+from directory.services import reviews as review_services
 
 from .access import authz_denied, portal_view
 

@@ -19,9 +19,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from directory import portal_services as services
 from directory.models import Firm, FirmClaim, Invitation, Membership, Office
-from directory.portal_services import LinkProblem, PortalError
+from directory.services import memberships as services
+from directory.services.memberships import LinkProblem, PortalError
 
 from .access import mfa_missing, portal_view
 from .team_forms import (

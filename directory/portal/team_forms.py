@@ -2,7 +2,7 @@
 
 Plain forms with every field declared: nothing here can set a firm, a listing flag, a
 verification date or any derived field, whatever a POST adds (RELIABILITY B3). Nothing here
-writes either; directory.portal_services does.
+writes either; directory.services.memberships does.
 """
 
 import unicodedata

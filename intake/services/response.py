@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import Firm
-from directory.services import firms_refresh
+from directory.services.firms import firms_refresh
 
 from ..models import Match
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from directory import stats
 from directory.models import ProfileViewMonth
-from directory.services import firms_refresh
+from directory.services.firms import firms_refresh
 from tests.factories import FirmFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

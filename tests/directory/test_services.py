@@ -1,4 +1,4 @@
-"""directory/services.py: what firms_refresh derives, and review moderation."""
+"""directory/services/: what firms_refresh derives, and review moderation."""
 
 import datetime
 from decimal import Decimal
@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from directory.models import Firm, Review
 from directory.ranking import RankingInputs, ranking_score
-from directory.services import firms_refresh, review_publish, review_reject
+from directory.services.firms import firms_refresh
+from directory.services.reviews import review_publish, review_reject
 from tests.factories import (
     FirmFactory,
     LanguageFactory,

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from directory.services import review_publish
+from directory.services.reviews import review_publish
 from tests.factories import FirmFactory, GuideFactory, ReviewFactory, UserFactory, refresh
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.handlers.base import BaseHandler
 from django.test import Client
 
 from directory.models import Firm
-from directory.services import firms_refresh
+from directory.services.firms import firms_refresh
 from lawzana import page_cache
 from lawzana.page_cache import CONTENT_GENERATION_KEY, content_generation
 from tests.factories import FirmFactory, GuideFactory, UserFactory

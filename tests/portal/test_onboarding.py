@@ -10,9 +10,9 @@ from django.core import mail, signing
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from directory import portal_services
 from directory.models import Firm, FirmClaim, Invitation, Membership, Office
 from directory.portal.team import RESERVED_SLUGS
+from directory.services import memberships
 from lawzana import portal_urls
 from tests.factories import (
     FirmFactory,
@@ -47,7 +47,7 @@ def listed(harbin):
 
 
 def claim_token(claim):
-    return signing.dumps(claim.pk, salt=portal_services.CLAIM_SALT)
+    return signing.dumps(claim.pk, salt=memberships.CLAIM_SALT)
 
 
 def confirm_url(claim):

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import review_services
 from directory.models import Review, ReviewFlag
+from directory.services import reviews as review_services
 from lawzana.page_cache import content_generation
 from tests.factories import (
     FirmFactory,

@@ -10,8 +10,8 @@ from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import portal_services
 from directory.models import Firm, Invitation, Membership
+from directory.services import memberships
 from tests.factories import FirmFactory, FirmUserFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def url(name, firm, **kwargs):
 def accept_url(invitation):
     return reverse(
         "portal:invitation_accept",
-        kwargs={"signed": signing.dumps(invitation.pk, salt=portal_services.INVITATION_SALT)},
+        kwargs={"signed": signing.dumps(invitation.pk, salt=memberships.INVITATION_SALT)},
     )
 
 
@@ -512,9 +512,9 @@ def test_an_invitation_for_another_address_cannot_be_accepted(client, invitation
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_changed_invitation_link_is_refused(client, invitation, colleague, method):
-    good = signing.dumps(invitation.pk, salt=portal_services.INVITATION_SALT)
+    good = signing.dumps(invitation.pk, salt=memberships.INVITATION_SALT)
 
-    for bad in [good[:-2] + "xx", "x", signing.dumps(invitation.pk, salt=portal_services.CLAIM_SALT)]:
+    for bad in [good[:-2] + "xx", "x", signing.dumps(invitation.pk, salt=memberships.CLAIM_SALT)]:
         response = getattr(client, method)(reverse("portal:invitation_accept", kwargs={"signed": bad}))
         assert response.status_code == 400
 

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from directory.models import City, Country, Firm, Language, Lawyer, Office, PracticeArea, Region, Review, Verification
-from directory.services import firms_refresh
+from directory.services.firms import firms_refresh
 from guides.models import Guide, GuideSource
 
 BATCH_SIZE = 2000

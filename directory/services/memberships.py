@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from lawzana import emails
 
-from .models import City, Firm, FirmClaim, Invitation, Membership, Office, PracticeArea
-from .services import firms_refresh
+from ..models import City, Firm, FirmClaim, Invitation, Membership, Office, PracticeArea
+from .firms import firms_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def firm_create(
             % {"count": MAX_UNLISTED_FIRMS_PER_USER}
         )
     # The portal's fixed words ("new", "claim", ...) live with its URLs.
-    from .portal.team import RESERVED_SLUGS
+    from directory.portal.team import RESERVED_SLUGS
 
     taken = set()
     for slug in _slug_candidates(name, city=city, reserved=RESERVED_SLUGS):

@@ -1,12 +1,39 @@
-"""What firms do with their reviews in the portal (one public reply, a flag for operators) and
-how operators resolve flags. Views and the admin call these; none of them reads a request."""
+"""Reviews after they are written: operators publish or reject them (the firm's rating and rank
+follow at once); a firm replies once to a published review of its own, or flags it for the
+operators, who uphold the flag (the review is rejected) or dismiss it."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Review, ReviewFlag
-from .services import firms_refresh, review_reject
+from ..models import Review, ReviewFlag
+from .firms import firms_refresh
+
+
+@transaction.atomic
+def review_publish(*, review: Review, moderator=None) -> Review:
+    review.status = Review.Status.PUBLISHED
+    review.rejection_reason = ""
+    review.moderated_by = moderator
+    review.moderated_at = timezone.now()
+    review.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
+    firms_refresh(firm_ids=[review.firm_id])
+    return review
+
+
+@transaction.atomic
+def review_reject(*, review: Review, reason: str, moderator=None) -> Review:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A rejected review needs a reason.")
+    review.status = Review.Status.REJECTED
+    review.rejection_reason = reason[:300]
+    review.moderated_by = moderator
+    review.moderated_at = timezone.now()
+    review.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
+    firms_refresh(firm_ids=[review.firm_id])
+    return review
+
 
 REPLY_MIN_LENGTH = 10
 REPLY_MAX_LENGTH = 2000

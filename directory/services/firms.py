@@ -1,16 +1,18 @@
+"""What is derived from a firm's profile and reviews (rating, counts, completeness, rank, search
+document), recomputed after every change to them; and the cached public pages retired with it."""
+
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum, Value
-from django.utils import timezone
 
 from lawzana.page_cache import content_generation_bump
 
-from .models import Firm, Lawyer, Review, Verification
-from .ranking import RankingInputs, completeness, ranking_score
-from .search import document
+from ..models import Firm, Lawyer, Review, Verification
+from ..ranking import RankingInputs, completeness, ranking_score
+from ..search import document
 
 BATCH_SIZE = 500
 
@@ -131,28 +133,3 @@ def _firm_document(firm, lawyers) -> str:
     for lawyer in lawyers:
         parts += [lawyer.name, *(area.name for area in lawyer.practice_areas.all())]
     return document(parts)
-
-
-@transaction.atomic
-def review_publish(*, review: Review, moderator=None) -> Review:
-    review.status = Review.Status.PUBLISHED
-    review.rejection_reason = ""
-    review.moderated_by = moderator
-    review.moderated_at = timezone.now()
-    review.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
-    firms_refresh(firm_ids=[review.firm_id])
-    return review
-
-
-@transaction.atomic
-def review_reject(*, review: Review, reason: str, moderator=None) -> Review:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValueError("A rejected review needs a reason.")
-    review.status = Review.Status.REJECTED
-    review.rejection_reason = reason[:300]
-    review.moderated_by = moderator
-    review.moderated_at = timezone.now()
-    review.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
-    firms_refresh(firm_ids=[review.firm_id])
-    return review
