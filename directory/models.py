@@ -456,7 +456,7 @@ class Review(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    # The firm's one public answer (directory.portal): written once, shown under the review.
+    # The firm's one public answer (the portal's reviews page): written once, shown under the review.
     reply_body = models.TextField(_("firm's reply"), blank=True)
     replied_at = models.DateTimeField(null=True, blank=True, editable=False)
     replied_by = models.ForeignKey(

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "directory",
     "guides",
     "intake",
+    "portal",
 ]
 # Demo accounts with a published password and fictional firms have no place on the live site:
 # production does not even have the commands that create them.

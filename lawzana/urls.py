@@ -44,6 +44,6 @@ urlpatterns += i18n_patterns(
     path("", include("guides.urls")),
     path("", include("intake.urls")),
     path("privacy/", privacy, name="privacy"),
-    path("portal/", include("lawzana.portal_urls")),
+    path("portal/", include("portal.urls")),
     prefix_default_language=False,
 )

@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 CLAIM_SALT = "directory.firm_claim"
 INVITATION_SALT = "directory.invitation"
 MAX_UNLISTED_FIRMS_PER_USER = 3
+# First path segments of the portal's own pages: a firm slug equal to one of them would be
+# shadowed by the page (or shadow it), so firm_create never gives one out.
+RESERVED_SLUGS = frozenset({"new", "claim", "invitations", "two-factor"})
 SLUG_MAX_LENGTH = 200
 
 
@@ -102,9 +105,6 @@ def firm_create(
             )
             % {"count": MAX_UNLISTED_FIRMS_PER_USER}
         )
-    # The portal's fixed words ("new", "claim", ...) live with its URLs.
-    from directory.portal.team import RESERVED_SLUGS
-
     taken = set()
     for slug in _slug_candidates(name, city=city, reserved=RESERVED_SLUGS):
         if slug in taken:

@@ -65,7 +65,7 @@ def test_bots_and_head_requests_served_from_the_cache_do_not_count(client, firm)
 def test_a_profile_edit_shows_on_the_next_anonymous_view(client, firm):
     client.get(profile_url(firm))
 
-    # Every save in the portal and the admin ends in firms_refresh (directory/portal/profile.py).
+    # Every save in the portal and the admin ends in firms_refresh (directory/services/profile.py).
     firm.tagline = "Data privacy counsel since 2009"
     firm.save()
     firms_refresh(firm_ids=[firm.pk])

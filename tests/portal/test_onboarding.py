@@ -11,9 +11,9 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from directory.models import Firm, FirmClaim, Invitation, Membership, Office
-from directory.portal.team import RESERVED_SLUGS
 from directory.services import memberships
-from lawzana import portal_urls
+from directory.services.memberships import RESERVED_SLUGS
+from portal import urls as portal_urls
 from tests.factories import (
     FirmFactory,
     FirmUserFactory,

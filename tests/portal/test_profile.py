@@ -363,7 +363,7 @@ def test_details_ignore_fields_the_firm_may_not_set(client, firm, details):
 def test_saving_details_keeps_what_others_changed_meanwhile(client, firm, details, monkeypatch):
     # An operator unlists the firm and the intake records its response time while the
     # member's save is under way: the save writes only the form's own columns.
-    from directory.portal import profile
+    from portal.views import profile
 
     original = profile.FirmDetailsForm.is_valid
 

@@ -16,19 +16,17 @@ from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from lawzana.markdown import render_markdown
-
-from ..images import LogoRejected, firm_logo_remove, firm_logo_set
-from ..models import Article, Firm, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
-from ..ranking import COMPLETENESS_ITEMS, MIN_DESCRIPTION_LENGTH, completeness_present
-from ..services.profile import (
+from directory.images import LogoRejected, firm_logo_remove, firm_logo_set
+from directory.models import Article, Firm, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
+from directory.ranking import COMPLETENESS_ITEMS, MIN_DESCRIPTION_LENGTH, completeness_present
+from directory.services.profile import (
     article_save,
     fee_save,
     firm_details_save,
@@ -38,8 +36,10 @@ from ..services.profile import (
     profile_item_remove,
     social_links_save,
 )
-from .access import authz_denied, portal_view
-from .profile_forms import (
+from lawzana.markdown import render_markdown
+
+from ..access import authz_denied, portal_view
+from ..forms.profile import (
     ArticleForm,
     FirmDetailsForm,
     LawyerForm,
@@ -390,8 +390,8 @@ def _delete(request, rows: Rows, pk: int):
     )
 
 
-def _crud_urls(prefix: str, rows: Rows, singular: str) -> list:
-    """List, add, edit and delete pages for one kind of profile row, all through portal_view."""
+def _crud_views(rows: Rows):
+    """The list, add, edit and delete views of one kind of profile row, all through portal_view."""
     edit_methods = require_http_methods(["GET", "HEAD", "POST"])
 
     def listing(request):
@@ -406,25 +406,15 @@ def _crud_urls(prefix: str, rows: Rows, singular: str) -> list:
     def delete(request, pk):
         return _delete(request, rows, pk)
 
-    base = f"{prefix}{rows.name}/"
-    return [
-        path(base, portal_view(require_safe(listing)), name=rows.name),
-        path(f"{base}new/", portal_view(edit_methods(add)), name=f"{singular}_add"),
-        path(f"{base}<int:pk>/", portal_view(edit_methods(edit)), name=f"{singular}_edit"),
-        path(f"{base}<int:pk>/delete/", portal_view(edit_methods(delete)), name=f"{singular}_delete"),
-    ]
+    return (
+        portal_view(require_safe(listing)),
+        portal_view(edit_methods(add)),
+        portal_view(edit_methods(edit)),
+        portal_view(edit_methods(delete)),
+    )
 
 
-P = "<slug:firm_slug>/profile/"
-
-urlpatterns = [
-    path(P, profile, name="profile"),
-    path(f"{P}details/", profile_details, name="profile_details"),
-    path(f"{P}logo/", profile_logo, name="profile_logo"),
-    path(f"{P}logo/current.png", profile_logo_file, name="profile_logo_file"),
-    path(f"{P}social/", social_links, name="social_links"),
-    *_crud_urls(P, OFFICES, "office"),
-    *_crud_urls(P, LAWYERS, "lawyer"),
-    *_crud_urls(P, ARTICLES, "article"),
-    *_crud_urls(P, FEES, "fee"),
-]
+offices, office_add, office_edit, office_delete = _crud_views(OFFICES)
+lawyers, lawyer_add, lawyer_edit, lawyer_delete = _crud_views(LAWYERS)
+articles, article_add, article_edit, article_delete = _crud_views(ARTICLES)
+fees, fee_add, fee_edit, fee_delete = _crud_views(FEES)

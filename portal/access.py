@@ -4,12 +4,14 @@ firm's slug, or any object of another firm, is a 404, never a 403 (RELIABILITY A
 
 import logging
 from functools import wraps
+from urllib.parse import quote
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from directory.models import Membership
 
@@ -61,6 +63,19 @@ def portal_view(view=None, *, owner_only: bool = False, mfa: bool = True):
 
 
 def _mfa_setup_url() -> str:
-    from django.urls import reverse
-
     return reverse("portal:mfa_required")
+
+
+def signed_in_with_mfa(view):
+    """For portal pages outside any firm: signed in (else to sign-in) with a second factor
+    (else to set one up, coming back afterwards)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if mfa_missing(request.user):
+            return redirect(f"{reverse('portal:mfa_required')}?next={quote(request.path)}")
+        return view(request, *args, **kwargs)
+
+    return wrapper

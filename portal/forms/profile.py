@@ -1,4 +1,4 @@
-"""Forms of the portal's profile pages. They validate only: directory.portal.profile saves
+"""Forms of the portal's profile pages. They validate only: directory.services.profile saves
 what they clean (with the firm set by the view, never from the POST)."""
 
 import re
@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.forms import CityField
 from directory.images import ACCEPTED_CONTENT_TYPES
-
-from ..models import Article, Firm, Language, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
+from directory.models import Article, Firm, Language, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
 
 PHONE_REGION = "CN"  # numbers typed without +country are read as Chinese ones
 DESCRIPTION_MAX = 5000

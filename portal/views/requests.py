@@ -7,18 +7,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from directory.portal.access import authz_denied, portal_view
 from intake import redaction
 from intake.models import Match
 from intake.services import answers
 
-from .filters import GROUP_OF_STATUS, STATUS_GROUP_LABELS, MatchFilter
-from .forms import AcceptForm, DeclineForm, ReturnForm
+from ..access import authz_denied, portal_view
+from ..filters import GROUP_OF_STATUS, STATUS_GROUP_LABELS, MatchFilter
+from ..forms.requests import AcceptForm, DeclineForm, ReturnForm
 
 PAGE_SIZE = 25
 # The client's personal data is never needed for a list row: not even loaded.
@@ -51,7 +51,7 @@ def inbox(request):
         counts[GROUP_OF_STATUS[row["status"]]] += row["n"]
     return render(
         request,
-        "portal/inbox/match_list.html",
+        "portal/requests/match_list.html",
         {
             "section": "inbox",
             "filter": filterset,
@@ -97,7 +97,7 @@ def _render_match(request, match, *, status=200, **forms):
             decline_form=forms.get("decline_form") or DeclineForm(prefix="decline"),
             return_form=forms.get("return_form") or ReturnForm(prefix="return"),
         )
-    return render(request, "portal/inbox/match_detail.html", context, status=status)
+    return render(request, "portal/requests/match_detail.html", context, status=status)
 
 
 @portal_view
@@ -117,7 +117,7 @@ def _refused(request, match, message):
     """A 409 page: the request cannot be answered (any more); nothing was changed."""
     return render(
         request,
-        "portal/inbox/match_conflict.html",
+        "portal/requests/match_conflict.html",
         {"section": "inbox", "message": message, "match": match, "can_open": answers.match_is_visible_to_firm(match)},
         status=409,
     )
@@ -194,12 +194,3 @@ def match_return(request, public_id):
         success_message=_("You returned the request. Our operators will look at it."),
         next_url=reverse("portal:inbox", kwargs={"firm_slug": request.firm.slug}),
     )
-
-
-urlpatterns = [
-    path("<slug:firm_slug>/requests/", inbox, name="inbox"),
-    path("<slug:firm_slug>/requests/<uuid:public_id>/", match, name="match"),
-    path("<slug:firm_slug>/requests/<uuid:public_id>/accept/", match_accept, name="match_accept"),
-    path("<slug:firm_slug>/requests/<uuid:public_id>/decline/", match_decline, name="match_decline"),
-    path("<slug:firm_slug>/requests/<uuid:public_id>/return/", match_return, name="match_return"),
-]

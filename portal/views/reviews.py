@@ -1,45 +1,23 @@
 """The firm's published reviews in the portal: one public reply per review, and a report
 (flag) to operators for a review the firm thinks breaks the rules. Members and owners alike."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from directory.models import Review, ReviewFlag
 from directory.services import reviews as review_services
 
-from .access import authz_denied, portal_view
+from ..access import authz_denied, portal_view
+from ..forms.reviews import FlagForm, ReplyForm
 
 REVIEWS_PER_PAGE = 20
-
-
-class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Your public reply"),
-        min_length=review_services.REPLY_MIN_LENGTH,
-        max_length=review_services.REPLY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy(
-            "Shown under the review on your public profile, as plain text. A review gets one reply, "
-            "which cannot be changed afterwards."
-        ),
-    )
-
-
-class FlagForm(forms.ModelForm):
-    class Meta:
-        model = ReviewFlag
-        fields = ["reason", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"note": gettext_lazy("What operators should know to check it. Only operators read this.")}
 
 
 def _firm_reviews(firm):
@@ -160,10 +138,3 @@ def review_flag(request, pk):
             request, _("Thank you: operators will look at the review. If they agree, it leaves your profile.")
         )
     return redirect(_list_url(request, page=_page_number_of(review), review=review))
-
-
-urlpatterns = [
-    path("<slug:firm_slug>/reviews/", reviews, name="reviews"),
-    path("<slug:firm_slug>/reviews/<int:pk>/reply/", review_reply, name="review_reply"),
-    path("<slug:firm_slug>/reviews/<int:pk>/flag/", review_flag, name="review_flag"),
-]

@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_safe
 
 from directory.models import FirmClaim, Membership
 
-from .access import mfa_missing
+from ..access import mfa_missing
 
 
 @require_safe
@@ -39,9 +38,3 @@ def _safe_next(request) -> bool:
     return bool(target) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-
-
-urlpatterns = [
-    path("", home, name="home"),
-    path("two-factor/", mfa_required, name="mfa_required"),
-]

@@ -2,12 +2,12 @@
 the firm is listed and accepting requests, and twelve months of figures (chart and table)."""
 
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from directory.portal.access import portal_view
 from intake import figures
+
+from ..access import portal_view
 
 
 @portal_view
@@ -29,7 +29,7 @@ def dashboard(request):
     ]
     return render(
         request,
-        "portal/dashboard.html",
+        "portal/figures.html",
         {
             "section": "dashboard",
             "overview": figures.firm_overview(firm=firm),
@@ -37,8 +37,3 @@ def dashboard(request):
             "charts": charts,
         },
     )
-
-
-urlpatterns = [
-    path("<slug:firm_slug>/", dashboard, name="dashboard"),
-]

@@ -1,3 +1,0 @@
-from . import dashboard, inbox
-
-urlpatterns = [*inbox.urlpatterns, *dashboard.urlpatterns]
