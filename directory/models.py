@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lawzana.markdown import render_markdown
 
+from .firm_slugs import validate_firm_slug
+
 
 class Country(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -201,7 +203,7 @@ class Firm(models.Model):
         XLARGE = "xlarge", _("More than 200 lawyers")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, validators=[validate_firm_slug])
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     description_md = models.TextField(_("description"), blank=True)
     description_html = models.TextField(editable=False, blank=True)

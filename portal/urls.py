@@ -1,7 +1,7 @@
 """Every URL of the firm portal, under /portal/ (lawzana/urls.py), in the "portal" namespace.
 
 Pages outside any firm come first: their fixed first segments ("new", "claim", ...) sit where
-a firm's slug goes, so Firm.slug refuses them (directory.validators).
+a firm's slug goes (the "firm" converter), so Firm.slug refuses them (directory/firm_slugs.py).
 """
 
 from django.urls import path
@@ -10,7 +10,7 @@ from .views import figures, home, onboarding, profile, requests, reviews, team
 
 app_name = "portal"
 
-F = "<slug:firm_slug>/"
+F = "<firm:firm_slug>/"
 
 urlpatterns = [
     # Signed in, no firm needed.
@@ -19,7 +19,7 @@ urlpatterns = [
     path("new/", onboarding.firm_create, name="firm_create"),
     path("claim/", onboarding.firm_claim_search, name="firm_claim_search"),
     path("claim/confirm/<str:signed>/", onboarding.claim_confirm, name="claim_confirm"),
-    path("claim/<slug:slug>/", onboarding.firm_claim, name="firm_claim"),
+    path("claim/<firm:slug>/", onboarding.firm_claim, name="firm_claim"),
     path("invitations/<str:signed>/", onboarding.invitation_accept, name="invitation_accept"),
     # One firm's pages: portal.access.portal_view checks the membership.
     path(F, figures.dashboard, name="dashboard"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from lawzana import emails
 
+from ..firm_slugs import reserved_firm_slugs
 from ..models import City, Firm, FirmClaim, Invitation, Membership, Office, PracticeArea
 from .firms import firms_refresh
 
@@ -28,9 +29,6 @@ logger = logging.getLogger(__name__)
 CLAIM_SALT = "directory.firm_claim"
 INVITATION_SALT = "directory.invitation"
 MAX_UNLISTED_FIRMS_PER_USER = 3
-# First path segments of the portal's own pages: a firm slug equal to one of them would be
-# shadowed by the page (or shadow it), so firm_create never gives one out.
-RESERVED_SLUGS = frozenset({"new", "claim", "invitations", "two-factor"})
 SLUG_MAX_LENGTH = 200
 
 
@@ -106,7 +104,7 @@ def firm_create(
             % {"count": MAX_UNLISTED_FIRMS_PER_USER}
         )
     taken = set()
-    for slug in _slug_candidates(name, city=city, reserved=RESERVED_SLUGS):
+    for slug in _slug_candidates(name, city=city, reserved=reserved_firm_slugs()):
         if slug in taken:
             continue
         if Firm.objects.filter(slug=slug).exists():
