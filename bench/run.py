@@ -253,8 +253,8 @@ def make_leads(n):
 
     from directory.models import Language
     from guides.models import Guide
-    from intake import consent as consent_texts
     from intake.models import Consent, Lead
+    from lawzana import privacy
 
     rng = random.Random(6)
     pairs = list(Guide.objects.published().values_list("city_id", "practice_area_id").order_by("pk")[:2000])
@@ -277,17 +277,17 @@ def make_leads(n):
         )
         for i, (city, area) in enumerate(rng.choice(pairs) for _ in range(n))
     )
-    texts = consent_texts.consent_texts(fanout=FANOUT)
+    texts = privacy.consent_texts(fanout=FANOUT)
     Consent.objects.bulk_create(
         Consent(
             lead=lead,
             purpose=purpose,
-            policy_version=consent_texts.POLICY_VERSION,
-            text_digest=consent_texts.digest(texts[purpose]),
+            policy_version=privacy.POLICY_VERSION,
+            text_digest=privacy.digest(texts[purpose]),
             locale="en",
         )
         for lead in leads
-        for purpose in (consent_texts.PROCESS, consent_texts.SHARE)
+        for purpose in (privacy.PROCESS, privacy.SHARE)
     )
     return [lead.pk for lead in leads]
 
@@ -412,6 +412,7 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP over loopback
         "SECURE_HSTS_SECONDS": "0",
+        "BENCH_CONTROL_PAGE": "true",  # /bench/hello, the control: only this server has it
         "SITE_URL": base,
         "DATABASE_URL": database_url,
         "REDIS_CACHE_URL": f"{REDIS}/{CACHE_DB}",
@@ -482,6 +483,7 @@ def main() -> int:
                 "EMAIL_URL": f"smtp://127.0.0.1:{mailbox.port}",
                 "LEAD_EMAIL_CONFIRMATION": "false",
                 "LOG_LEVEL": "WARNING",
+                "BENCH_CONTROL_PAGE": "true",
                 # As in production, so that the query counts are those gunicorn's pages run.
                 "PROFILE_VIEW_FLUSH_SECONDS": "10",
             }

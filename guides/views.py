@@ -5,9 +5,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, Window
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
@@ -310,42 +309,3 @@ def preview(request, pk):
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-@login_not_required
-@require_GET
-def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
-        "Disallow: /guides/preview/",
-        "",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-@login_not_required
-@require_GET
-def healthz(request):
-    """Report whether the database (and Redis, when configured) answer; 503 if not."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception:  # any failure means "not reachable" to the load balancer
-        checks["database"] = "unreachable"
-    if settings.REDIS_URL:
-        import redis
-
-        try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
-            checks["redis"] = "ok"
-        except redis.RedisError:
-            checks["redis"] = "unreachable"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )

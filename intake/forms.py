@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.forms import CityField, PracticeAreaField
 from directory.models import Language
+from lawzana import privacy
 
-from . import consent
 from .models import Lead
 
 DESCRIPTION_MIN = 20
@@ -182,9 +182,9 @@ class ContactForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The exact texts whose digests lead_submit stores with each consent.
-        texts = consent.consent_texts(fanout=settings.LEAD_FANOUT)
-        self.fields["consent_process"].label = texts[consent.PROCESS]
-        self.fields["consent_share"].label = texts[consent.SHARE]
+        texts = privacy.consent_texts(fanout=settings.LEAD_FANOUT)
+        self.fields["consent_process"].label = texts[privacy.PROCESS]
+        self.fields["consent_share"].label = texts[privacy.SHARE]
 
     def clean_name(self):
         name = self.cleaned_data["name"]

@@ -26,8 +26,8 @@ from formtools.wizard.views import SessionWizardView
 
 from directory.selectors import firms_serving
 from intake.services import client_actions, submission
+from lawzana import privacy
 
-from . import consent
 from .forms import STEPS, ContactForm, WhatForm
 from .models import Lead, Match
 
@@ -140,7 +140,7 @@ class LeadWizard(SessionWizardView):
             step_titles=[(name, form_class.title, name == current) for name, form_class in steps.items()],
             step_title=steps[current].title,
             is_last_step=current == self.steps.last,
-            policy_version=consent.POLICY_VERSION,
+            policy_version=privacy.POLICY_VERSION,
             fanout=settings.LEAD_FANOUT,
         )
         return context
@@ -249,7 +249,7 @@ class LeadWizard(SessionWizardView):
             name=data["name"],
             email=data["email"],
             phone=data["phone"],
-            consents=[consent.PROCESS, consent.SHARE],
+            consents=[privacy.PROCESS, privacy.SHARE],
             from_empty_state=not firms_serving(practice_area=area, city=city).exists(),
             ip=self.request.META.get(settings.CLIENT_IP_META_KEY, ""),
             user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
@@ -393,25 +393,3 @@ def lead_withdraw(request, token):
         return redirect(lead)
     open_count = lead.matches.filter(status__in=[*Match.OPEN_STATUSES, Match.Status.ACCEPTED]).count()
     return render(request, "intake/lead_withdraw.html", {"lead": lead, "open_count": open_count})
-
-
-# --- The privacy notice -------------------------------------------------------------------
-
-
-@method_decorator(login_not_required, name="dispatch")
-class PrivacyView(TemplateView):
-    template_name = "intake/privacy.html"
-    http_method_names = ["get", "head", "options"]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            policy_version=consent.POLICY_VERSION,
-            fanout=settings.LEAD_FANOUT,
-            retention_days=settings.LEAD_RETENTION_DAYS,
-            expiry_days=settings.LEAD_EXPIRY_DAYS,
-            retry_days=settings.LEAD_UNMATCHED_RETRY_DAYS,
-            **kwargs,
-        )
-
-
-privacy = PrivacyView.as_view()

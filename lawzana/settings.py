@@ -331,6 +331,9 @@ MATCH_DELIVERY_LEASE_SECONDS = env.int("MATCH_DELIVERY_LEASE_SECONDS", default=3
 MATCH_DELIVERY_MAX_ATTEMPTS = 8
 MATCH_DELIVERY_RETRY_BASE_SECONDS = env.int("MATCH_DELIVERY_RETRY_BASE_SECONDS", default=30)
 
+# /bench/hello, the benchmark's control page (bench/run.py sets it for its own server only).
+BENCH_CONTROL_PAGE = env_bool("BENCH_CONTROL_PAGE", default=False)
+
 # Not /admin/, where every scanner looks first (RELIABILITY A7).
 ADMIN_URL = env.str("ADMIN_URL", default="manage/")
 

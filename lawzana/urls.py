@@ -9,10 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as accounts_views
 from guides.sitemaps import SITEMAPS
-from guides.views import healthz, robots_txt
-from intake.views import privacy
 from lawzana.security import csp_report
-from lawzana.views import bench_control
+from lawzana.views import bench_control, healthz, privacy, robots_txt
 
 # The admin's own login form would skip allauth's rate limits and second factor (A7).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -23,8 +21,6 @@ admin.site.index_title = _("Guides, places and practice areas")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("csp-report/", csp_report, name="csp_report"),
-    # The benchmark's control page (bench/run.py): "hello world" through the middleware stack.
-    path("bench/hello", bench_control, name="bench_control"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
@@ -37,6 +33,9 @@ urlpatterns = [
     path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
 ]
+if settings.BENCH_CONTROL_PAGE:
+    # The benchmark's control page (bench/run.py): "hello world" through the middleware stack.
+    urlpatterns.append(path("bench/hello", bench_control, name="bench_control"))
 
 # English keeps unprefixed URLs; Simplified Chinese will live under /zh-hans/ once it ships.
 urlpatterns += i18n_patterns(

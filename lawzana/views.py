@@ -1,11 +1,78 @@
+"""Views of the site as a whole rather than of one app: the privacy notice, robots.txt, the
+health check for the load balancer, and the benchmark's control page."""
+
+import redis
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
-from django.views.decorators.http import require_safe
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET, require_safe
+from django.views.generic import TemplateView
+
+from . import privacy as policy
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PrivacyView(TemplateView):
+    template_name = "privacy.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            policy_version=policy.POLICY_VERSION,
+            fanout=settings.LEAD_FANOUT,
+            retention_days=settings.LEAD_RETENTION_DAYS,
+            expiry_days=settings.LEAD_EXPIRY_DAYS,
+            retry_days=settings.LEAD_UNMATCHED_RETRY_DAYS,
+            **kwargs,
+        )
+
+
+privacy = PrivacyView.as_view()
+
+
+@login_not_required
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /guides/preview/",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """Report whether the database (and Redis, when configured) answer; 503 if not."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # any failure means "not reachable" to the load balancer
+        checks["database"] = "unreachable"
+    if settings.REDIS_URL:
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except redis.RedisError:
+            checks["redis"] = "unreachable"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
 
 
 @login_not_required
 @require_safe
 def bench_control(request):
     """The benchmark's control (bench/run.py): the full middleware stack, no database, no
-    template. Pages are measured as a ratio to it, so machine speed cancels out."""
+    template. Pages are measured as a ratio to it, so machine speed cancels out. Routed only
+    when settings.BENCH_CONTROL_PAGE is on (lawzana/urls.py)."""
     return HttpResponse("hello world", content_type="text/plain; charset=utf-8")

@@ -405,17 +405,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def _policy_version():
-    from intake import consent
+    from lawzana import privacy
 
-    return consent.POLICY_VERSION
+    return privacy.POLICY_VERSION
 
 
 def _consent_digest(purpose):
     from django.conf import settings
 
-    from intake import consent
+    from lawzana import privacy
 
-    return consent.digest(consent.consent_texts(fanout=settings.LEAD_FANOUT)[purpose])
+    return privacy.digest(privacy.consent_texts(fanout=settings.LEAD_FANOUT)[purpose])
 
 
 class LeadFactory(factory.django.DjangoModelFactory):

@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from directory.models import City, Language, PracticeArea
-from lawzana import emails
+from lawzana import emails, privacy
 from lawzana.queue import publish_after_commit
 
-from .. import consent as consent_texts
 from ..models import Consent, Lead
 
 logger = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ def lead_submit(
 ) -> tuple[Lead, bool]:
     """Write a request and its consents in one transaction. Returns (lead, created): the same
     email and description within 24 hours return the earlier request instead of a new one."""
-    if consent_texts.PROCESS not in consents:
+    if privacy.PROCESS not in consents:
         raise ValueError("A request needs the consent to process it.")
     key = dedupe_key(email=email, description=description)
     earlier = (
@@ -86,18 +85,18 @@ def lead_submit(
         status=Lead.Status.NEW if settings.LEAD_EMAIL_CONFIRMATION else Lead.Status.CONFIRMED,
         confirmed_at=None if settings.LEAD_EMAIL_CONFIRMATION else timezone.now(),
     )
-    texts = consent_texts.consent_texts(fanout=settings.LEAD_FANOUT)
+    texts = privacy.consent_texts(fanout=settings.LEAD_FANOUT)
     Consent.objects.bulk_create(
         Consent(
             lead=lead,
             purpose=purpose,
-            policy_version=consent_texts.POLICY_VERSION,
-            text_digest=consent_texts.digest(texts[purpose]),
+            policy_version=privacy.POLICY_VERSION,
+            text_digest=privacy.digest(texts[purpose]),
             locale=translation.get_language() or settings.LANGUAGE_CODE,
             ip_hash=ip_hash,
             user_agent=user_agent[:300],
         )
-        for purpose in (consent_texts.PROCESS, consent_texts.SHARE)
+        for purpose in (privacy.PROCESS, privacy.SHARE)
         if purpose in consents
     )
 

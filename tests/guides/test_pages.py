@@ -1,4 +1,4 @@
-"""The public pages around the guides: home, indexes, sitemap, robots.txt, health and errors."""
+"""The public pages around the guides: home, indexes, sitemap and errors."""
 
 import datetime
 import xml.etree.ElementTree as ET
@@ -286,41 +286,6 @@ def test_sitemap_runs_the_same_number_of_queries_for_few_guides_or_many(client, 
         GuideFactory(published=True, city=CityFactory(region=harbin.region))
 
     assert _query_count(client, "/sitemap.xml") == few
-
-
-def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin_and_previews(client, settings):
-    settings.SITE_URL = SITE_URL
-
-    response = client.get("/robots.txt", HTTP_HOST="localhost")
-
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/plain")
-    lines = response.content.decode().splitlines()
-    assert f"Sitemap: {SITE_URL}/sitemap.xml" in lines
-    assert f"Disallow: /{settings.ADMIN_URL}" in lines
-    assert "Disallow: /guides/preview/" in lines
-    assert reverse("guides:preview", kwargs={"pk": 1}).startswith("/guides/preview/")
-
-
-# Health check
-
-
-def test_healthz_reports_the_database_ok(client, settings):
-    settings.REDIS_URL = ""
-
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
-
-
-def test_healthz_answers_503_when_redis_is_unreachable(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
-
-    response = client.get("/healthz")
-
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "checks": {"database": "ok", "redis": "unreachable"}}
 
 
 # Error pages

@@ -11,9 +11,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import consent
 from intake.models import Lead, Match
 from intake.services import client_actions, delivery, submission
+from lawzana import privacy
 from tests.factories import FirmFactory, LeadFactory, MatchFactory
 
 pytestmark = pytest.mark.django_db
@@ -279,7 +279,7 @@ def test_the_export_is_a_json_attachment_with_the_request_and_its_consents(clien
     assert data["request"]["name"] == "Wang Fang"
     assert data["request"]["email"] == lead.email
     assert {c["purpose"] for c in data["consents"]} == {"process", "share"}
-    assert all(c["policy_version"] == consent.POLICY_VERSION for c in data["consents"])
+    assert all(c["policy_version"] == privacy.POLICY_VERSION for c in data["consents"])
     assert [f["firm"] for f in data["firms"]] == ["Songhua Law"]
 
 
@@ -368,7 +368,7 @@ def test_the_privacy_notice_has_every_section_and_the_current_version(client, se
         "complaints",
     } <= ids
     page = text_of(response)
-    assert f"Policy version {consent.POLICY_VERSION}" in page
+    assert f"Policy version {privacy.POLICY_VERSION}" in page
     assert "privacy@lawzana.example" in page
     assert "180 days" in page
     assert "At most 3 law firms" in page

@@ -7,9 +7,9 @@ import html5lib
 import pytest
 from django.urls import reverse
 
-from intake import consent
 from intake.models import Consent, Lead
 from intake.views import CLOCK_FIELD
+from lawzana import privacy
 from tests.factories import FirmFactory, LanguageFactory
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_the_consent_labels_are_the_texts_whose_digest_is_stored(client, harbin,
     response = client.post(URL, details_data())
 
     assert step_of(response) == "contact"
-    texts = consent.consent_texts(fanout=2)
+    texts = privacy.consent_texts(fanout=2)
     labels = {
         label.get("for"): "".join(label.itertext()).strip()
         for label in parse(response).iter("label")
@@ -321,11 +321,11 @@ def test_a_completed_form_creates_one_request_with_its_two_consents(client, harb
     assert lead.ip_hash and lead.ip_hash != "127.0.0.1"
     consents = {c.purpose: c for c in lead.consents.all()}
     assert set(consents) == {"process", "share"}
-    texts = consent.consent_texts(fanout=3)
+    texts = privacy.consent_texts(fanout=3)
     for purpose, row in consents.items():
-        assert row.policy_version == consent.POLICY_VERSION
+        assert row.policy_version == privacy.POLICY_VERSION
         assert re.fullmatch(r"[0-9a-f]{64}", row.text_digest)
-        assert row.text_digest == consent.digest(texts[purpose])
+        assert row.text_digest == privacy.digest(texts[purpose])
         assert row.given_at is not None
 
 
@@ -358,7 +358,7 @@ def test_no_box_is_ticked_and_every_step_is_valid_html(client, harbin, cyber_law
         assert "checked" not in page.content.decode()
         assert_valid_html(page.content)
     content = pages[2].content.decode()
-    assert consent.POLICY_VERSION in content
+    assert privacy.POLICY_VERSION in content
     assert reverse("privacy") in content
     assert "goes to at most 3 law firms" in content
     honeypot = next(el for el in parse(pages[2]).iter("input") if el.get("name") == "contact-website")

@@ -23,8 +23,8 @@ from demo.guides import seed_guides
 from demo.places import seed_places
 from demo.rows import CREATED, UNCHANGED, UPDATED
 from directory.models import City, Firm, Membership, PracticeArea
-from intake import consent
 from intake.models import Consent, Lead, Match
+from lawzana import privacy
 
 DEMO_PASSWORD = "lawzana-demo-password"
 # Every demo account signs in with a second factor from this published secret: add it to an
@@ -155,7 +155,7 @@ class Command(BaseCommand):
         area = PracticeArea.objects.filter(slug="corporate-and-company-law").first()
         if firm is None or city is None or area is None:
             return
-        texts = consent.consent_texts(fanout=settings.LEAD_FANOUT)
+        texts = privacy.consent_texts(fanout=settings.LEAD_FANOUT)
         now = timezone.now()
         for number, (days_ago, status, description) in enumerate(DEMO_REQUESTS, start=1):
             key = f"demo-request-{number}"
@@ -183,8 +183,8 @@ class Command(BaseCommand):
                 Consent.objects.create(
                     lead=lead,
                     purpose=purpose,
-                    policy_version=consent.POLICY_VERSION,
-                    text_digest=consent.digest(texts[purpose]),
+                    policy_version=privacy.POLICY_VERSION,
+                    text_digest=privacy.digest(texts[purpose]),
                     locale="en",
                     given_at=created,
                 )
