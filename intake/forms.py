@@ -1,9 +1,6 @@
 """The two-minute request form: three steps, each a plain Form, put together by the wizard in
 intake/views.py. Nothing here writes to the database; intake.services.submission.lead_submit does."""
 
-import unicodedata
-
-import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,20 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from directory.forms import CityField, PracticeAreaField
 from directory.models import Language
 from lawzana import privacy
+from lawzana.forms import PhoneNumberField, has_control_characters
 
 from .models import Lead
 
 DESCRIPTION_MIN = 20
 DESCRIPTION_MAX = 5000
-PHONE_REGION = "CN"
 # Characters a person can type in a multi-line text box; every other control character
 # (NUL, escape, the C1 range...) is refused: PostgreSQL cannot store NUL, and the rest only
 # ever comes from scripts or broken copy-paste.
 TEXT_CONTROLS_ALLOWED = frozenset("\n\r\t")
-
-
-def _has_control_characters(value: str, *, allowed=frozenset()) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
 
 
 class WhatForm(forms.Form):
@@ -113,7 +106,7 @@ class DetailsForm(forms.Form):
 
     def clean_description(self):
         description = self.cleaned_data["description"]
-        if _has_control_characters(description, allowed=TEXT_CONTROLS_ALLOWED):
+        if has_control_characters(description, allowed=TEXT_CONTROLS_ALLOWED):
             raise ValidationError(self.fields["description"].error_messages["null_characters_not_allowed"])
         return description
 
@@ -144,19 +137,13 @@ class ContactForm(forms.Form):
             "max_length": _("An email address has at most %(limit_value)d characters."),
         },
     )
-    phone = forms.CharField(
+    phone = PhoneNumberField(
         label=_("Phone"),
         help_text=_(
             "Only for a firm you choose to give your details to. Include the country code if it is not "
             "a Chinese number."
         ),
         required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        error_messages={
-            "max_length": _("Enter a valid phone number, e.g. +86 138 1234 5678"),
-            "null_characters_not_allowed": _("Enter a valid phone number, e.g. +86 138 1234 5678"),
-        },
     )
     consent_process = forms.BooleanField(
         error_messages={"required": _("We can only look at your request with this consent: tick the box.")},
@@ -188,24 +175,9 @@ class ContactForm(forms.Form):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        if _has_control_characters(name):
+        if has_control_characters(name):
             raise ValidationError(self.fields["name"].error_messages["null_characters_not_allowed"])
         return name
-
-    def clean_phone(self):
-        raw = self.cleaned_data["phone"]
-        if not raw:
-            return ""
-        invalid = ValidationError(_("Enter a valid phone number, e.g. +86 138 1234 5678"), code="invalid")
-        if _has_control_characters(raw):
-            raise invalid
-        try:
-            number = phonenumbers.parse(raw, PHONE_REGION)
-        except phonenumbers.NumberParseException:
-            raise invalid from None
-        if not phonenumbers.is_valid_number(number):
-            raise invalid
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 STEPS = (("what", WhatForm), ("details", DetailsForm), ("contact", ContactForm))

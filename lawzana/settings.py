@@ -281,6 +281,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Phone numbers typed without a country code are read as this country's (lawzana.forms).
+PHONE_DEFAULT_REGION = "CN"
 USE_I18N = True
 USE_TZ = True
 

@@ -3,7 +3,6 @@ what they clean (with the firm set by the view, never from the POST)."""
 
 import re
 
-import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -14,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from directory.forms import CityField
 from directory.images import ACCEPTED_CONTENT_TYPES
 from directory.models import Article, Firm, Language, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
+from lawzana.forms import PhoneNumberField
 
-PHONE_REGION = "CN"  # numbers typed without +country are read as Chinese ones
 DESCRIPTION_MAX = 5000
 BIO_MAX = 3000
 ARTICLE_MAX = 20000
@@ -115,21 +114,6 @@ class LanguagesField(CheckboxesField):
         super().__init__(**kwargs)
 
 
-def clean_phone(raw: str) -> str:
-    """An international (E.164) number, e.g. +8645188880000; "" stays ""."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    invalid = forms.ValidationError(_("Enter a valid phone number, e.g. +86 451 8888 0000."), code="invalid")
-    try:
-        number = phonenumbers.parse(raw, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        raise invalid from None
-    if not phonenumbers.is_valid_number(number):
-        raise invalid
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
     """The firm's public facts. The name is left out once the firm is listed: operators
     checked it, so changing it goes through them."""
@@ -167,6 +151,7 @@ class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
         help_texts = {
             "tagline": _("One line under the firm's name, e.g. “Data protection and disputes, from Harbin”.")
         }
+        field_classes = {"phone": PhoneNumberField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,9 +162,6 @@ class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
         self.fields["year_established"] = forms.IntegerField(
             label=_("Year established"), required=False, min_value=1800, max_value=timezone.localdate().year
         )
-
-    def clean_phone(self):
-        return clean_phone(self.cleaned_data.get("phone"))
 
 
 class FirmItemForm(TextChecksMixin, forms.ModelForm):
@@ -198,9 +180,7 @@ class OfficeForm(FirmItemForm):
         model = Office
         fields = ["city", "address", "postal_code", "phone", "is_headquarters"]
         labels = {"is_headquarters": _("This is the headquarters")}
-
-    def clean_phone(self):
-        return clean_phone(self.cleaned_data.get("phone"))
+        field_classes = {"phone": PhoneNumberField}
 
     def clean(self):
         cleaned = super().clean()

@@ -5,33 +5,16 @@ verification date or any derived field, whatever a POST adds (RELIABILITY B3). N
 writes either; directory.services.memberships does.
 """
 
-import unicodedata
-
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from directory.forms import CityField, GroupedModelChoiceIterator
 from directory.models import Membership, PracticeArea
+from lawzana.forms import PhoneNumberField, SingleLineField, has_control_characters
 
-PHONE_REGION = "CN"
 CAPACITY_MIN = 1
 CAPACITY_MAX = 200
-
-
-def has_control_characters(value: str) -> bool:
-    # Names and addresses end up in email subjects and headers: no line breaks, no NUL.
-    return any(unicodedata.category(ch) == "Cc" for ch in value)
-
-
-class SingleLineField(forms.CharField):
-    default_error_messages = {"control": _("Use one line of plain text.")}
-
-    def validate(self, value):
-        super().validate(value)
-        if value and has_control_characters(value):
-            raise ValidationError(self.error_messages["control"], code="control")
 
 
 class PracticeAreasField(forms.ModelMultipleChoiceField):
@@ -60,25 +43,6 @@ class PracticeAreasField(forms.ModelMultipleChoiceField):
         return area.parent.name
 
 
-class PhoneField(forms.CharField):
-    """A phone number, stored in E.164 (+86…); numbers without a country code are Chinese."""
-
-    def clean(self, value):
-        raw = super().clean(value)
-        if not raw:
-            return ""
-        invalid = ValidationError(_("Enter a valid phone number, e.g. +86 451 1234 5678"), code="invalid")
-        if has_control_characters(raw):
-            raise invalid
-        try:
-            number = phonenumbers.parse(raw, PHONE_REGION)
-        except phonenumbers.NumberParseException:
-            raise invalid from None
-        if not phonenumbers.is_valid_number(number):
-            raise invalid
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 class FirmCreateForm(forms.Form):
     name = SingleLineField(label=_("Name of the firm"), max_length=200)
     tagline = SingleLineField(
@@ -97,7 +61,7 @@ class FirmCreateForm(forms.Form):
         label=_("Email address of the firm"),
         help_text=_("Shown on the profile; requests go here when no member is chosen to receive them."),
     )
-    phone = PhoneField(label=_("Phone"), max_length=40, required=False)
+    phone = PhoneNumberField(label=_("Phone"), required=False)
     website = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
 
 
@@ -115,7 +79,7 @@ class ClaimOperatorsForm(forms.Form):
 
     def clean_message(self):
         message = self.cleaned_data["message"]
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in message):
+        if has_control_characters(message, allowed=frozenset("\n\r\t")):
             raise ValidationError(_("Use plain text."), code="control")
         return message
 

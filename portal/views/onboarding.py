@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from directory.models import Firm, FirmClaim, Membership, Office
 from directory.services import memberships
 from directory.services.memberships import LinkProblem, PortalError
+from lawzana.forms import has_control_characters
 
 from ..access import signed_in_with_mfa
 from ..forms.team import (
     ClaimOperatorsForm,
     FirmCreateForm,
-    has_control_characters,
 )
 
 CLAIM_SEARCH_MIN = 2
