@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from lawzana.admin import ReadOnlyAdminMixin
+
 from .models import (
     Article,
     City,
@@ -229,10 +231,12 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewFlag)
-class ReviewFlagAdmin(admin.ModelAdmin):
+class ReviewFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Firms' reports about reviews, open ones first, oldest first. Decided with the two
     actions only: upholding rejects the review (its reason names the report), dismissing
     keeps it. Reports are never added or deleted here."""
+
+    actions_need_change = True
 
     list_display = ("review_link", "firm", "reason", "status", "created_at", "resolved_at")
     list_filter = ("status", "reason")
@@ -247,12 +251,6 @@ class ReviewFlagAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         return [Case(When(status=ReviewFlag.Status.OPEN, then=0), default=1), "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_uphold_permission(self, request):
         # Upholding rejects the review: it takes the review moderators' permission too.
@@ -315,9 +313,11 @@ class FirmClaimActionForm(ActionForm):
 
 
 @admin.register(FirmClaim)
-class FirmClaimAdmin(admin.ModelAdmin):
+class FirmClaimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """People asking to manage a listed firm: pending claims first, oldest first. Decided with
     the two actions only; approving makes the claimant an owner of the firm."""
+
+    actions_need_change = True
 
     list_display = ("firm", "user", "method", "status", "created_at", "decided_at")
     list_filter = ("status", "method")
@@ -330,12 +330,6 @@ class FirmClaimAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         return [Case(When(status=FirmClaim.Status.PENDING, then=0), default=1), "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _report(self, request, decided, skipped):
         self.message_user(
@@ -380,7 +374,7 @@ class FirmClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read only: firms' owners invite and revoke in the portal."""
 
     list_display = ("email", "firm", "role", "created_at", "expires_at", "accepted_at", "revoked_at")
@@ -391,12 +385,3 @@ class InvitationAdmin(admin.ModelAdmin):
         "firm", "email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "accepted_by", "revoked_at",
     )  # fmt: skip
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from lawzana.admin import ReadOnlyAdminMixin
 from lawzana.queue import publish
 
 from .models import Consent, Lead, Match
@@ -26,19 +27,10 @@ def can_see_pii(request) -> bool:
     return request.user.has_perm(PII_PERMISSION)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MatchInline(ReadOnlyInline):
@@ -56,7 +48,7 @@ class ConsentInline(ReadOnlyInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "practice_area", "city", "status", "from_empty_state", "created_at", "match_count")
     list_filter = (
         "status",
@@ -88,14 +80,6 @@ class LeadAdmin(admin.ModelAdmin):
 
     # Leads come from the form and change through services: nobody adds, edits or deletes
     # them here. Deleting would also delete their consent records (PIPL Art. 14, GDPR 7(1)).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # Staff without the PII permission get columns and fields that only ever say "hidden":
     # the real values never reach their pages.
@@ -180,7 +164,7 @@ class LeadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The record of what each client agreed to. Nobody may add, change or delete it."""
 
     list_display = ("lead_id", "purpose", "policy_version", "locale", "given_at", "text_digest")
@@ -188,15 +172,6 @@ class ConsentAdmin(admin.ModelAdmin):
     search_fields = ("=lead__id",)
     fields = ("lead", "purpose", "policy_version", "text_digest", "locale", "given_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip().lstrip("#")
@@ -227,7 +202,8 @@ class ReturnReasonFilter(admin.SimpleListFilter):
 
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    actions_need_change = True
     list_display = (
         "id",
         "lead_id",
@@ -266,16 +242,6 @@ class MatchAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     actions = ("retry_delivery",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # The change permission lets staff run "Retry delivery"; a match's page is view-only.
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Retry delivery of the selected failed matches"), permissions=["change"])
     def retry_delivery(self, request, queryset):
