@@ -17,7 +17,7 @@ LAST_SEEN_RESOLUTION = 60
 
 class SessionIdleTimeoutMiddleware:
     """Sign a user out after SESSION_IDLE_TIMEOUT_SECONDS without a request, and in any case
-    SESSION_COOKIE_AGE after signing in (RELIABILITY A8). The session's own expiry moves on
+    SESSION_COOKIE_AGE after signing in (docs/reliability.md A8). The session's own expiry moves on
     with every save, so it cannot be the absolute limit. Anonymous sessions are left alone,
     so public pages stay free of Set-Cookie."""
 
@@ -40,7 +40,7 @@ class SessionIdleTimeoutMiddleware:
 
 
 class StaffMFARequiredMiddleware:
-    """Staff reach the admin only once they have a second factor (RELIABILITY A7)."""
+    """Staff reach the admin only once they have a second factor (docs/reliability.md A7)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

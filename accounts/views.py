@@ -4,7 +4,7 @@ from allauth.account.views import LoginView as AllauthLoginView
 class LoginView(AllauthLoginView):
     """allauth's sign-in, answering 429 once an account's failed sign-ins hit the limit.
 
-    allauth refuses the attempt with a form error and status 200; RELIABILITY A9 wants the
+    allauth refuses the attempt with a form error and status 200; docs/reliability.md A9 wants the
     refusal visible to clients and monitoring as 429 Too Many Requests.
     """
 

@@ -568,7 +568,7 @@ def main() -> int:
             ),
         )
 
-        # RELIABILITY L6: many visitors at once (its wrk -t4 -c64), for this node of 2 workers.
+        # docs/reliability.md L6: many visitors at once (its wrk -t4 -c64), for this node of 2 workers.
         log("measuring landing, anonymous, 64 connections")
         crowd = wrk(f"{base}{urls['landing']}", lua, duration=args.duration, connections=64, threads=4)
         crowd_errors = crowd["bad_status"] + crowd["socket_errors"]

@@ -197,7 +197,7 @@ class LeadWizard(SessionWizardView):
             )
         except Exception:
             # The cache (Redis) is down, or the client address is missing. A person's request
-            # matters more than the limit: let it through, loudly (RELIABILITY.md F2).
+            # matters more than the limit: let it through, loudly (docs/reliability.md F2).
             logger.exception("Rate limit unavailable for the request form; letting the submission through.")
             return False
 

@@ -1,5 +1,5 @@
 """A Redis cache that fails open: when Redis is unreachable, reads miss and writes are dropped,
-so pages render from the database and the request form keeps taking requests (RELIABILITY F2).
+so pages render from the database and the request form keeps taking requests (docs/reliability.md F2).
 
 After a failure the cache is skipped for OUTAGE_BACKOFF_SECONDS, so that a Redis that hangs
 costs one socket timeout per process every few seconds, not one per cache call.

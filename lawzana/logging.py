@@ -1,4 +1,4 @@
-"""Structured logs without secrets or personal data (RELIABILITY, issue 7).
+"""Structured logs without secrets or personal data (docs/reliability.md P9).
 
 JsonFormatter writes one JSON object per line. RedactFilter runs on every handler and blanks
 what must never reach a log: email addresses, phone numbers, and the secret parts of URLs

@@ -1,5 +1,5 @@
 """Response headers and request rules that Django's SecurityMiddleware does not cover, and the
-endpoint browsers send Content-Security-Policy violation reports to (RELIABILITY H2, H3, H6)."""
+endpoint browsers send Content-Security-Policy violation reports to (docs/reliability.md H2, H3, H6)."""
 
 import json
 import logging

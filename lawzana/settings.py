@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
-    # Staff reach the admin only after enrolling a second factor (RELIABILITY A7).
+    # Staff reach the admin only after enrolling a second factor (docs/reliability.md A7).
     "accounts.middleware.StaffMFARequiredMiddleware",
     "lawzana.middleware.MethodNotAllowedPageMiddleware",
 ]
@@ -163,7 +163,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-# The 6th failed sign-in for one account within 5 minutes is refused (RELIABILITY A9).
+# The 6th failed sign-in for one account within 5 minutes is refused (docs/reliability.md A9).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 180
@@ -336,7 +336,7 @@ MATCH_DELIVERY_RETRY_BASE_SECONDS = env.int("MATCH_DELIVERY_RETRY_BASE_SECONDS",
 # /bench/hello, the benchmark's control page (bench/run.py sets it for its own server only).
 BENCH_CONTROL_PAGE = env_bool("BENCH_CONTROL_PAGE", default=False)
 
-# Not /admin/, where every scanner looks first (RELIABILITY A7).
+# Not /admin/, where every scanner looks first (docs/reliability.md A7).
 ADMIN_URL = env.str("ADMIN_URL", default="manage/")
 
 # Firm portal.

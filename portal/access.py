@@ -1,6 +1,6 @@
 """Who may do what in the firm portal. Every firm-scoped portal view goes through
 `portal_view`, which finds the firm among the signed-in user's own memberships: another
-firm's slug, or any object of another firm, is a 404, never a 403 (RELIABILITY A3)."""
+firm's slug, or any object of another firm, is a 404, never a 403 (docs/reliability.md A3)."""
 
 import logging
 from functools import wraps
@@ -32,7 +32,7 @@ def portal_view(view=None, *, owner_only: bool = False, mfa: bool = True):
     """Decorate a view taking `firm_slug`. Sets request.membership and request.firm.
 
     Signed out: sent to sign in. No second factor yet (mfa=True): sent to set one up, since
-    firm users see requests only with two factors (RELIABILITY A9). Not a member of that
+    firm users see requests only with two factors (docs/reliability.md A9). Not a member of that
     firm: 404. A member without the owner role on an owner-only view: 403.
     """
 

@@ -1,5 +1,5 @@
 """The request inbox's filters. Every choice a firm can pick comes from its own matches
-(RELIABILITY A4); anything else in the query string is ignored or becomes a form error."""
+(docs/reliability.md A4); anything else in the query string is ignored or becomes a form error."""
 
 import django_filters
 from django import forms

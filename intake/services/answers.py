@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 # match counts too: the portal shows it even when the email never arrived.
 FIRM_ANSWERABLE_STATUSES = (*Match.ANSWERABLE_STATUSES, Match.Status.PENDING, Match.Status.FAILED)
 
-# What a firm no longer sees at all: it said no, or the client withdrew (RELIABILITY A5).
+# What a firm no longer sees at all: it said no, or the client withdrew (docs/reliability.md A5).
 FIRM_HIDDEN_STATUSES = (Match.Status.DECLINED, Match.Status.RETURNED, Match.Status.CANCELLED)
 
 MESSAGE_MIN_LENGTH = 20

@@ -1,7 +1,7 @@
 """Forms for onboarding (create or claim a firm), the team and the request settings.
 
 Plain forms with every field declared: nothing here can set a firm, a listing flag, a
-verification date or any derived field, whatever a POST adds (RELIABILITY B3). Nothing here
+verification date or any derived field, whatever a POST adds (docs/reliability.md B3). Nothing here
 writes either; directory.services.memberships does.
 """
 

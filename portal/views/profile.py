@@ -3,7 +3,7 @@ fees and social links. Members and owners alike may edit it.
 
 Every save ends in directory.services.firms.firms_refresh, which recomputes completeness, rank and
 the search document and retires cached public pages. Rows are always looked up within the
-viewer's firm: another firm's office, lawyer, article or fee is a 404 (RELIABILITY A3).
+viewer's firm: another firm's office, lawyer, article or fee is a 404 (docs/reliability.md A3).
 """
 
 from collections.abc import Callable

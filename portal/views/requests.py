@@ -1,6 +1,6 @@
 """The firm's request inbox: its matches, one match's page, and the three answers (accept,
 decline, return). Every match is fetched through request.firm, so another firm's match is a
-404 (RELIABILITY A3); what a firm sees of the client follows A5."""
+404 (docs/reliability.md A3); what a firm sees of the client follows A5."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator

@@ -1,4 +1,4 @@
-"""Signing in, two factors, sessions and the admin's front door (RELIABILITY A7-A9)."""
+"""Signing in, two factors, sessions and the admin's front door (docs/reliability.md A7-A9)."""
 
 import re
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""The authorisation matrix (RELIABILITY A1): every URL of the site × every role.
+"""The authorisation matrix (docs/reliability.md A1): every URL of the site × every role.
 
 tests/authz/matrix.yaml says what each role gets from a GET; this walks Django's URL resolver,
 so a new URL that nobody added to the matrix fails here before it ships.

@@ -1,4 +1,4 @@
-"""Fault injection against real services (RELIABILITY F1, F2, F3, F5, F6).
+"""Fault injection against real services (docs/reliability.md F1, F2, F3, F5, F6).
 
 Each test gets its own redis-server process on a free port (which it may stop, restart or
 flush), Celery worker processes in their own process groups (which it may kill), and an SMTP

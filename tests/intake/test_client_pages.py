@@ -375,7 +375,7 @@ def test_the_privacy_notice_has_every_section_and_the_current_version(client, se
 
 
 def test_every_client_page_stays_public_under_a_default_deny_login_middleware():
-    # RELIABILITY.md A2: with LoginRequiredMiddleware on, these must still work without login.
+    # docs/reliability.md A2: with LoginRequiredMiddleware on, these must still work without login.
     from django.urls import get_resolver
 
     from intake import urls

@@ -1,4 +1,4 @@
-"""Two answers to one match at the same instant on PostgreSQL: exactly one wins (RELIABILITY A6)."""
+"""Two answers to one match at the same instant on PostgreSQL: exactly one wins (docs/reliability.md A6)."""
 
 import threading
 

@@ -1,5 +1,5 @@
 """Headers on every kind of response, the CSP report endpoint, password hashing and logs
-without personal data (RELIABILITY H1-H6)."""
+without personal data (docs/reliability.md H2-H4, H6, A9, P9)."""
 
 import json
 import logging

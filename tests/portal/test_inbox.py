@@ -146,7 +146,7 @@ def test_practice_area_city_and_date_filters_narrow_the_list(client, firm, harbi
 
 
 def test_filter_choices_come_from_this_firms_requests_only(client, firm, harbin, cyber_law, shanghai, employment_law):
-    # RELIABILITY A4: the choices of a ModelChoiceFilter are scoped to the viewer's firm.
+    # docs/reliability.md A4: the choices of a ModelChoiceFilter are scoped to the viewer's firm.
     MatchFactory(firm=firm, lead=LeadFactory(city=harbin, practice_area=cyber_law))
     other_firm = MembershipFactory().firm
     MatchFactory(firm=other_firm, lead=LeadFactory(city=shanghai, practice_area=employment_law))
