@@ -15,6 +15,6 @@ bench:
 load:
 	scripts/dev load
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports --no-cache
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -15,10 +15,7 @@ from directory.services.memberships import LinkProblem, PortalError
 from lawzana.forms import has_control_characters
 
 from ..access import signed_in_with_mfa
-from ..forms.team import (
-    ClaimOperatorsForm,
-    FirmCreateForm,
-)
+from ..forms.onboarding import ClaimOperatorsForm, FirmCreateForm
 
 CLAIM_SEARCH_MIN = 2
 CLAIM_SEARCH_MAX_RESULTS = 20

@@ -4,8 +4,8 @@ is cleaned the same way everywhere, and a wrong one gets the same message."""
 import pytest
 
 from intake.forms import ContactForm
+from portal.forms.onboarding import FirmCreateForm
 from portal.forms.profile import OfficeForm
-from portal.forms.team import FirmCreateForm
 
 pytestmark = pytest.mark.django_db
 
