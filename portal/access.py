@@ -42,7 +42,7 @@ def portal_view(view=None, *, owner_only: bool = False, mfa: bool = True):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if mfa and mfa_missing(request.user):
-                return redirect(f"{_mfa_setup_url()}?next={request.path}")
+                return _to_mfa_setup(request)
             membership = (
                 Membership.objects.select_related("firm").filter(user=request.user, firm__slug=firm_slug).first()
             )
@@ -62,8 +62,9 @@ def portal_view(view=None, *, owner_only: bool = False, mfa: bool = True):
     return decorator
 
 
-def _mfa_setup_url() -> str:
-    return reverse("portal:mfa_required")
+def _to_mfa_setup(request):
+    """To the page that explains the second factor, coming back here once it is set up."""
+    return redirect(f"{reverse('portal:mfa_required')}?next={quote(request.path)}")
 
 
 def signed_in_with_mfa(view):
@@ -75,7 +76,7 @@ def signed_in_with_mfa(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if mfa_missing(request.user):
-            return redirect(f"{reverse('portal:mfa_required')}?next={quote(request.path)}")
+            return _to_mfa_setup(request)
         return view(request, *args, **kwargs)
 
     return wrapper
