@@ -69,3 +69,17 @@ def test_the_benchmark_page_answers_only_with_its_setting(value, status):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == status
+
+
+def test_the_served_application_loads_its_pages_and_freezes_startup_objects_before_any_request():
+    code = (
+        "import gc, sys; import lawzana.wsgi; "
+        "print('portal.urls' in sys.modules, 'guides.views' in sys.modules, gc.get_freeze_count() > 50000)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True"]
