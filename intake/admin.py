@@ -5,6 +5,7 @@ without the intake.view_lead_pii permission, on every page and in search."""
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,12 +20,11 @@ from lawzana.queue import publish
 
 from .models import Consent, Lead, Match
 
-PII_PERMISSION = "intake.view_lead_pii"
 MASK = _("•••• (hidden)")
 
 
 def can_see_pii(request) -> bool:
-    return request.user.has_perm(PII_PERMISSION)
+    return request.user.has_perm(settings.PERSONAL_DATA_PERMISSION)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

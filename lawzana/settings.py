@@ -58,7 +58,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's hosts in production.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lawzana.apps.AdminConfig",  # django.contrib.admin with the site of lawzana/admin.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -335,6 +335,10 @@ MATCH_DELIVERY_RETRY_BASE_SECONDS = env.int("MATCH_DELIVERY_RETRY_BASE_SECONDS",
 
 # /bench/hello, the benchmark's control page (bench/run.py sets it for its own server only).
 BENCH_CONTROL_PAGE = env_bool("BENCH_CONTROL_PAGE", default=False)
+
+# Staff without this permission see clients' names, contact details and descriptions masked,
+# and may filter admin lists only by what the lists offer (lawzana/admin.py).
+PERSONAL_DATA_PERMISSION = "intake.view_lead_pii"
 
 # Not /admin/, where every scanner looks first (docs/reliability.md A7).
 ADMIN_URL = env.str("ADMIN_URL", default="manage/")
