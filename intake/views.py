@@ -27,6 +27,7 @@ from formtools.wizard.views import SessionWizardView
 from directory.selectors import firms_serving
 from intake.services import client_actions, submission
 from lawzana import privacy
+from lawzana.security import client_ip
 
 from .forms import STEPS, ContactForm, WhatForm
 from .models import Lead, Match
@@ -251,7 +252,7 @@ class LeadWizard(SessionWizardView):
             phone=data["phone"],
             consents=[privacy.PROCESS, privacy.SHARE],
             from_empty_state=not firms_serving(practice_area=area, city=city).exists(),
-            ip=self.request.META.get(settings.CLIENT_IP_META_KEY, ""),
+            ip=client_ip(self.request),
             user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
         )
         # The same page whether the request is new or a repeat of an earlier one (created is

@@ -1,6 +1,7 @@
 """Response headers and request rules that Django's SecurityMiddleware does not cover, and the
 endpoint browsers send Content-Security-Policy violation reports to (docs/reliability.md H2, H3, H6)."""
 
+import ipaddress
 import json
 import logging
 
@@ -32,6 +33,32 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 CSP_REPORT_MAX_BYTES = 8 * 1024
+
+_missing_client_ip_logged = [False]
+
+
+def client_ip(request) -> str:
+    """The client's address, read where settings.CLIENT_IP_META_KEY says: REMOTE_ADDR, or behind
+    a trusted proxy the header it overwrites (e.g. HTTP_X_REAL_IP). Every per-client limit keys
+    on it: the request form and the CSP reports (RATELIMIT_IP_META_KEY points here), and
+    sign-in, sign-in codes, sign-up, password reset and the second factor (accounts.adapter).
+
+    When that header is missing or is not an address (the proxy does not send it), the direct
+    peer's address is used, so that a limit still applies, and the misconfiguration is logged
+    once per process.
+    """
+    key = settings.CLIENT_IP_META_KEY
+    value = (request.META.get(key) or "").strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    if key != "REMOTE_ADDR" and not _missing_client_ip_logged[0]:
+        _missing_client_ip_logged[0] = True
+        logger.error(
+            "client_ip_missing meta_key=%s: the proxy did not send it; limits key on REMOTE_ADDR instead", key
+        )
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class SecurityHeadersMiddleware:

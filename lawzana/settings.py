@@ -149,6 +149,7 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "guides:home"
 
 # django-allauth: email is the login; nobody signs in before proving the address.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -386,7 +387,9 @@ SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=3
 # Where the client's address is read for rate limits and the stored IP hash. Behind a
 # trusted proxy that overwrites it, e.g. HTTP_X_REAL_IP; never a raw X-Forwarded-For.
 CLIENT_IP_META_KEY = env.str("CLIENT_IP_META_KEY", default="REMOTE_ADDR")
-RATELIMIT_IP_META_KEY = CLIENT_IP_META_KEY
+# Every limit reads the address the same way (lawzana.security.client_ip): django-ratelimit
+# here, allauth through accounts.adapter.
+RATELIMIT_IP_META_KEY = "lawzana.security.client_ip"
 # With the cache unreachable, requests are taken without the per-address limit rather than
 # refused (honeypot, minimum fill time and the 24 h dedupe still apply).
 RATELIMIT_FAIL_OPEN = True

@@ -2,6 +2,8 @@
 anti-abuse, walked through with the test client as a browser would."""
 
 import re
+import runpy
+from pathlib import Path
 
 import html5lib
 import pytest
@@ -439,6 +441,25 @@ def test_too_many_submissions_from_one_address_get_429_and_keep_the_typed_data(c
 
     assert response.status_code == 302
     assert Lead.objects.filter(name="Li Lei", description=other["details-description"]).count() == 1
+
+
+def test_a_proxy_header_that_never_comes_still_limits_by_the_peers_address(
+    client, harbin, cyber_law, settings, monkeypatch
+):
+    # The settings CLIENT_IP_META_KEY=HTTP_X_REAL_IP gives, read as at start-up; the proxy
+    # then sends no such header.
+    monkeypatch.setenv("CLIENT_IP_META_KEY", "HTTP_X_REAL_IP")
+    started = runpy.run_path(str(Path(settings.BASE_DIR) / "lawzana" / "settings.py"))
+    for name in ("CLIENT_IP_META_KEY", "RATELIMIT_IP_META_KEY"):
+        setattr(settings, name, started[name])
+    settings.LEAD_RATE_LIMIT = "1/10m"
+    assert walk(client, cyber_law, harbin).status_code == 302
+
+    other = {"details-description": "A different problem: my employer has not paid me for two months."}
+    response = walk(client, cyber_law, harbin, details=other, contact={"contact-name": "Li Lei"})
+
+    assert response.status_code == 429
+    assert Lead.objects.count() == 1
 
 
 def test_the_same_email_and_description_within_a_day_is_one_request(client, harbin, cyber_law):
