@@ -1,6 +1,7 @@
-"""Site-wide middleware: static files, and a readable page for 405 answers. The anonymous
-page cache's middleware lives with the rest of that cache, in lawzana/page_cache.py."""
+"""Site-wide middleware: static files, unreadable bodies, and a readable page for 405 answers.
+The anonymous page cache's middleware lives with the rest of that cache, in lawzana/page_cache.py."""
 
+from django.core.exceptions import BadRequest
 from django.http import HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from whitenoise.middleware import WhiteNoiseMiddleware
@@ -26,3 +27,26 @@ class MethodNotAllowedPageMiddleware:
             response.content = render_to_string("405.html", request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
+
+
+class UnreadableBodyMiddleware:
+    """A form POST whose body Django will not read (encoded in anything but UTF-8) gets the
+    400 page.
+
+    Django raises BadRequest when CSRF checking first reads request.POST, then renders its
+    400 page through a view that reads request.POST again, raises again, and answers 500. The
+    body is read here first; when it cannot be, request.POST is left empty (as Django itself
+    does after a broken multipart body), so that the 400 page renders.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018
+            except BadRequest:
+                request._mark_post_parse_error()
+                raise
+        return self.get_response(request)

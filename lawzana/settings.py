@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # Anonymous visitors' repeat requests for cached landing pages are answered here, before
     # sessions, CSRF and authentication (lawzana/page_cache.py).
     "lawzana.page_cache.PageCacheMiddleware",
+    # Before anything reads a POST's form body (CSRF), so that an unreadable one is a 400.
+    "lawzana.middleware.UnreadableBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
