@@ -93,6 +93,8 @@ def csp_report(request):
         report = json.loads(request.body[:CSP_REPORT_MAX_BYTES]).get("csp-report", {})
     except (ValueError, AttributeError):
         return HttpResponse(status=400)
+    if not isinstance(report, dict):  # what browsers send is an object; anything else is not a report
+        return HttpResponse(status=400)
     # Only what locates the problem: no query strings, which may carry tokens.
     logger.warning(
         "csp_violation directive=%s blocked=%s page=%s",

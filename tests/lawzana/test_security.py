@@ -146,3 +146,23 @@ def test_production_cookies_are_host_only_secure_and_http_only():
     assert result.stdout.split() == [
         "__Host-sessionid", "__Host-csrftoken", "True", "True", "True", "Lax", "31536000", "json",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"csp-report": []}',
+        '{"csp-report": "text"}',
+        '{"csp-report": 3}',
+        '{"csp-report": null}',
+        "[]",
+        '"just a string"',
+        "3",
+        '{"csp-report": {"blocked-uri": ["a list"], "document-uri": {"an": "object"}}}',
+    ],
+)
+def test_a_csp_report_that_is_not_a_report_object_is_a_400_or_logged_harmlessly(client, body):
+    response = client.post("/csp-report/", body, content_type="application/csp-report")
+
+    assert response.status_code in (204, 400)
+
