@@ -22,4 +22,4 @@ RUN DJANGO_ENV=production SECRET_KEY=build-only-key-build-only-key-build-only-ke
 USER lawzana
 EXPOSE 8000
 # WEB_CONCURRENCY (gunicorn's own variable) sets the number of workers.
-CMD ["gunicorn", "lawzana.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--max-requests", "2000", "--max-requests-jitter", "200"]
+CMD ["gunicorn", "-c", "python:lawzana.gunicorn_conf", "lawzana.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--max-requests", "2000", "--max-requests-jitter", "200"]

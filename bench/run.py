@@ -409,6 +409,8 @@ def main() -> int:
             "gunicorn",
             [
                 str(VENV_BIN / "gunicorn"),
+                "--config",
+                "python:lawzana.gunicorn_conf",
                 "lawzana.wsgi:application",
                 "--workers",
                 str(GUNICORN_WORKERS),

@@ -38,6 +38,13 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """The plain format, redacted as a whole: the message and the traceback after it."""
+
+    def format(self, record):
+        return redact(super().format(record))
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         entry = {

@@ -419,10 +419,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "lawzana.logging.RedactFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"()": "lawzana.logging.RedactingFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "lawzana.logging.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Celery's worker logs through the same handler instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

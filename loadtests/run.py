@@ -260,8 +260,8 @@ def main() -> int:
         processes.append(
             Process(
                 "gunicorn",
-                [str(VENV_BIN / "gunicorn"), "lawzana.wsgi:application", "--workers", str(args.web_workers),
-                 "--bind", f"127.0.0.1:{port}", "--timeout", "30"],
+                [str(VENV_BIN / "gunicorn"), "--config", "python:lawzana.gunicorn_conf", "lawzana.wsgi:application",
+                 "--workers", str(args.web_workers), "--bind", f"127.0.0.1:{port}", "--timeout", "30"],
                 production, tmp / "gunicorn.log",
             )
         )  # fmt: skip

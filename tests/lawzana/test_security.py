@@ -165,4 +165,3 @@ def test_a_csp_report_that_is_not_a_report_object_is_a_400_or_logged_harmlessly(
     response = client.post("/csp-report/", body, content_type="application/csp-report")
 
     assert response.status_code in (204, 400)
-
