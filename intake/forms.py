@@ -101,7 +101,8 @@ class DetailsForm(forms.Form):
         self.fields["description"].help_text = _(
             "What happened, what you want to achieve, any dates or deadlines: between %(min)s and %(max)s "
             "characters. Law firms read this before they decide to help, so leave out your name and contact "
-            "details; the next step asks for them."
+            "details; the next step asks for them. Anything here that looks like contact details (a phone "
+            "number, an email address, a WeChat or QQ ID) stays hidden from firms until you choose one."
         ) % {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX}
 
     def clean_description(self):

@@ -77,6 +77,7 @@ def _firm_match(request, public_id) -> Match:
 def _render_match(request, match, *, status=200, **forms):
     answerable = answers.match_answer_refusal(match) is None
     accepted = match.status == Match.Status.ACCEPTED
+    released = accepted and match.contact_released_at is not None
     context = {
         "section": "inbox",
         "match": match,
@@ -86,10 +87,12 @@ def _render_match(request, match, *, status=200, **forms):
         "is_accepted": accepted,
         "is_expired": match.status == Match.Status.EXPIRED,
         "answerable": answerable,
-        # Before accepting, the firm sees a shortened summary with contact details hidden.
+        # Before accepting, the firm sees a shortened summary with contact details hidden;
+        # once it accepted, the whole description, still without contact details, until the
+        # client releases their name, email and phone to this firm.
         "summary": None if accepted else redaction.redacted_summary(match.lead.description),
-        # Only the client's own release to this firm shows their name, email and phone.
-        "show_contact": accepted and match.contact_released_at is not None,
+        "description": match.lead.description if released else redaction.redact_contacts(match.lead.description),
+        "show_contact": released,
     }
     if answerable:
         context.update(

@@ -599,3 +599,12 @@ def test_a_request_still_goes_through_when_the_rate_limit_cache_is_down(client, 
 
     assert response.status_code == 302
     assert Lead.objects.count() == 1
+
+
+def test_the_description_step_says_contact_details_stay_hidden_until_the_client_chooses_a_firm(
+    client, harbin, cyber_law
+):
+    page = client.get(URL)
+    details = client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))
+
+    assert "stays hidden from firms until you choose one" in details.content.decode()

@@ -133,6 +133,24 @@ def test_after_accepting_the_page_shows_the_full_description_but_no_contact_deta
     assert 'action="' + url("match_accept", match) not in content
 
 
+def test_contact_details_in_the_description_stay_hidden_until_the_client_releases_them(
+    client, match, django_capture_on_commit_callbacks
+):
+    typed = "Call me on 138 1234 5678 or WeChat lina_audit; the shop is at Zhongshan Road."
+    Lead.objects.filter(pk=match.lead_id).update(description=typed)
+    with django_capture_on_commit_callbacks(execute=True):
+        answers.match_accept(match_id=match.pk, user=match.firm.memberships.get().user, message=MESSAGE)
+
+    accepted = client.get(url("match", match)).content.decode()
+    client_actions.match_release_contact(lead=match.lead, match_id=match.pk)
+    released = client.get(url("match", match)).content.decode()
+
+    assert "the shop is at Zhongshan Road." in accepted
+    assert "5678" not in accepted and "lina_audit" not in accepted
+    assert "stays hidden until the client gives you their contact details" in accepted
+    assert typed in released
+
+
 def test_an_accept_without_a_quote_is_fine(client, match, django_capture_on_commit_callbacks):
     data = accept_data(**{f"accept-{name}": None for name in ("fee_model", "amount_min", "amount_max", "currency")})
     data.pop("accept-covers")
