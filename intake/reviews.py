@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from directory.models import Review
 from intake.services import reviews
 from intake.services.reviews import InvitationInvalid
+from lawzana.forms import refuse_line_breaks
 
 BODY_MIN_LENGTH = 30
 BODY_MAX_LENGTH = 5000
@@ -33,6 +34,11 @@ class ReviewForm(forms.ModelForm):
             "names, case numbers and anything confidential."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "author_name"):  # shown on one line, on the firm's public profile
+            self.fields[name].validators.append(refuse_line_breaks)
 
     class Meta:
         model = Review

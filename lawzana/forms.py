@@ -16,6 +16,13 @@ def has_control_characters(value: str, *, allowed: frozenset[str] = frozenset())
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
 
 
+def refuse_line_breaks(value: str) -> None:
+    """For a value shown on one line (a name, a title, an address): pasted line breaks are
+    refused rather than kept, since they would end up in page titles and email subjects."""
+    if "\n" in value or "\r" in value:
+        raise ValidationError(_("Use one line of plain text."), code="control")
+
+
 class SingleLineField(forms.CharField):
     """A name, an address: one line of plain text."""
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.forms import CityField
 from directory.images import ACCEPTED_CONTENT_TYPES
 from directory.models import Article, Firm, Language, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
-from lawzana.forms import PhoneNumberField
+from lawzana.forms import PhoneNumberField, refuse_line_breaks
 
 DESCRIPTION_MAX = 5000
 BIO_MAX = 3000
@@ -42,8 +42,8 @@ class RedisplayBoundField(BoundField):
 
 
 class TextChecksMixin:
-    """Refuse control characters in every text field, and show refused input without them,
-    so that a page with errors is still valid HTML."""
+    """Refuse control characters in every text field, and line breaks in one-line ones; show
+    refused input without them, so that a page with errors is still valid HTML."""
 
     bound_field_class = RedisplayBoundField
 
@@ -52,6 +52,10 @@ class TextChecksMixin:
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators.append(refuse_control_characters)
+            # A plain text input (names, titles, addresses); URL, email and phone fields
+            # refuse line breaks themselves.
+            if type(field) is forms.CharField and isinstance(field.widget, forms.TextInput):
+                field.validators.append(refuse_line_breaks)
 
 
 class WebURLField(forms.URLField):

@@ -210,6 +210,8 @@ def test_the_link_of_an_erased_request_is_a_410(client, accepted):
         ({"body": "x" * 5001}, "at most 5000"),
         ({"rating": "6"}, "Select a valid choice"),
         ({"author_name": ""}, "This field is required"),
+        ({"author_name": "L.\nHarbin"}, "Use one line of plain text."),
+        ({"title": "Calm and\r\nclear, and Calm and clear"}, "Use one line of plain text."),
     ],
 )
 def test_bad_input_shows_the_errors_keeps_the_text_and_creates_nothing(

@@ -584,6 +584,27 @@ def test_control_characters_are_refused_and_the_page_stays_valid(client, firm, a
     assert not Lawyer.objects.filter(firm=firm).exists()
 
 
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r"])
+def test_one_line_fields_refuse_line_breaks_and_save_nothing(client, firm, harbin, details, line_break):
+    firm_before = Firm.objects.values().get(pk=firm.pk)
+    posts = [
+        ("lawyer_add", lawyer_data(f"Li{line_break}Na"), "name"),
+        ("lawyer_add", lawyer_data("Li Na", bar_admission=f"Heilongjiang{line_break}Bar"), "bar_admission"),
+        ("article_add", {"title": f"Data{line_break}breaches", "summary": "", "body_md": "Text " * 20}, "title"),
+        ("office_add", office_data(harbin, address=f"18 Zhongyang{line_break}Street"), "address"),
+        ("profile_details", {**details, "tagline": f"Data protection{line_break}from Harbin"}, "tagline"),
+    ]
+    for name, data, field in posts:
+        response = client.post(url(name, firm), data)
+
+        assert response.status_code == 200, name
+        assert response.context["form"].errors[field] == ["Use one line of plain text."], name
+    assert not Lawyer.objects.filter(firm=firm).exists()
+    assert not Article.objects.filter(firm=firm).exists()
+    assert not Office.objects.filter(firm=firm).exists()
+    assert Firm.objects.values().get(pk=firm.pk) == firm_before
+
+
 def test_renaming_a_lawyer_keeps_the_slug(client, firm):
     lawyer = LawyerFactory(firm=firm, name="Li Na", slug="li-na")
 
