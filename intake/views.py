@@ -3,6 +3,7 @@ with its actions (release contact details, download, withdraw). Views validate a
 service from intake/services/; they never change a lead themselves."""
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -64,6 +65,15 @@ def clock_started(token: str) -> datetime | None:
     if timezone.now() - started > timedelta(seconds=settings.SESSION_COOKIE_AGE):
         return None
     return started
+
+
+def rate_window_seconds(rate: str) -> int:
+    """The window of a django-ratelimit rate such as "5/10m": 600."""
+    found = re.fullmatch(r"\d+/(\d*)([smhd])", rate.strip())
+    if found is None:
+        return 600  # django-ratelimit refuses such a rate anyway; keep the text ten minutes
+    number, unit = found.groups()
+    return int(number or 1) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
 
 
 class PageOnlyStorage(BaseStorage):
@@ -171,9 +181,14 @@ class LeadWizard(SessionWizardView):
             return self.render_with_status(form, 400, tampered=True)
 
         if posted_step == self.steps.last and self.is_rate_limited():
-            # Counted before validation, so that trying many variants counts too. The wizard's
-            # storage is left as it is and the typed values are shown again.
+            # Counted before validation, so that trying many variants counts too. The typed
+            # values are shown again and kept for a retry, but only while one can succeed: no
+            # request holds them, so a withdrawal could never reach them.
             self.storage.current_step = posted_step
+            if self.request.user.is_authenticated:
+                self.storage.reset()  # a signed-in session outlives the limit: keep nothing
+            else:
+                self.request.session.set_expiry(rate_window_seconds(settings.LEAD_RATE_LIMIT))
             return self.render_with_status(self.get_form(data=self.request.POST), 429, rate_limited=True)
         return super().post(*args, **kwargs)
 

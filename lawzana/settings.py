@@ -261,7 +261,8 @@ CELERY_BEAT_SCHEDULE = {
     "leads-retry-unmatched": {"task": "intake.tasks.leads_retry_unmatched", "schedule": 3600},
     "leads-expire": {"task": "intake.tasks.leads_expire", "schedule": 3600},
     "leads-erase-expired": {"task": "intake.tasks.leads_erase_expired", "schedule": 24 * 3600},
-    "sessions-clear-expired": {"task": "intake.tasks.sessions_clear_expired", "schedule": 24 * 3600},
+    # Often: a refused request's typed text is kept only for the rate limit's window.
+    "sessions-clear-expired": {"task": "intake.tasks.sessions_clear_expired", "schedule": 10 * 60},
     "review-invitations-send": {"task": "intake.tasks.review_invitations_send", "schedule": 3600},
 }
 

@@ -1,12 +1,16 @@
 """The two-minute request form (intake:lead_new): three steps, validation, consents and
 anti-abuse, walked through with the test client as a browser would."""
 
+import datetime
 import re
 import runpy
 from pathlib import Path
 
 import html5lib
 import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.urls import reverse
 
 from intake.models import Consent, Lead
@@ -441,6 +445,30 @@ def test_too_many_submissions_from_one_address_get_429_and_keep_the_typed_data(c
 
     assert response.status_code == 302
     assert Lead.objects.filter(name="Li Lei", description=other["details-description"]).count() == 1
+
+
+def test_a_refused_submission_keeps_what_was_typed_only_while_a_retry_can_use_it(client, harbin, cyber_law, settings):
+    settings.LEAD_RATE_LIMIT = "1/10m"
+    assert walk(client, cyber_law, harbin).status_code == 302
+    typed = "A different problem: my employer has not paid me for two months."
+    refused = walk(client, cyber_law, harbin, details={"details-description": typed})
+    assert refused.status_code == 429
+
+    def sessions_holding_it():
+        return [s for s in Session.objects.all() if typed in str(s.get_decoded())]
+
+    assert sessions_holding_it()  # a retry within the window still has it
+    with time_machine.travel(datetime.timedelta(minutes=11)):
+        call_command("clearsessions")  # what the periodic sweep runs
+        assert sessions_holding_it() == []
+    assert Lead.objects.count() == 1
+
+
+def test_the_session_sweep_runs_often_enough_to_drop_refused_text_in_time(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["sessions-clear-expired"]
+
+    assert schedule["task"] == "intake.tasks.sessions_clear_expired"
+    assert schedule["schedule"] <= 10 * 60
 
 
 def test_a_proxy_header_that_never_comes_still_limits_by_the_peers_address(
