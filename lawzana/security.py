@@ -62,8 +62,9 @@ def client_ip(request) -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Permissions-Policy on every response; TRACE and CONNECT refused; pages that hold
-    personal data (portal, accounts, a client's request pages, admin) never stored by caches."""
+    """Permissions-Policy and Cross-Origin-Resource-Policy on every response; TRACE and CONNECT
+    refused; pages that hold personal data (portal, accounts, a client's request pages, admin)
+    never stored by caches."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -75,6 +76,8 @@ class SecurityHeadersMiddleware:
         else:
             response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # Other sites may link to these pages and files, not load them into their own.
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if request.path.startswith(self.private_prefixes):
             patch_cache_control(response, no_store=True, private=True)
         return response

@@ -54,6 +54,7 @@ def test_every_kind_of_page_carries_a_strict_policy_and_the_other_headers(client
         assert response["X-Content-Type-Options"] == "nosniff", name
         assert response["Referrer-Policy"] == "same-origin", name
         assert response["Cross-Origin-Opener-Policy"] == "same-origin", name
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin", name
         assert response["X-Frame-Options"] == "DENY", name
         assert "camera=()" in response["Permissions-Policy"], name
 
