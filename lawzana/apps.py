@@ -1,4 +1,14 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+
+
+class LawzanaConfig(AppConfig):
+    """The project package as an app: no models, only what must be registered at start-up."""
+
+    name = "lawzana"
+
+    def ready(self):
+        from . import lookups  # noqa: F401  (registers IntegerFieldIn)
 
 
 class AdminConfig(DjangoAdminConfig):

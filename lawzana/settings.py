@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "lawzana.apps.LawzanaConfig",
     "accounts",
     "directory",
     "guides",
