@@ -43,7 +43,9 @@ class UnreadableBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "POST":
+        # Only form-encoded bodies: Django reads them whole (request.body stays readable), and
+        # marks a broken multipart body itself, whose stream a view may still want to read.
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             try:
                 request.POST  # noqa: B018
             except BadRequest:
