@@ -64,6 +64,21 @@ def test_a_second_visit_to_the_confirmation_link_changes_nothing(client, django_
     assert lead.status == Lead.Status.MATCHED
 
 
+def test_opening_the_confirmation_link_twice_matches_and_notifies_the_firms_once(
+    client, harbin, cyber_law, django_capture_on_commit_callbacks
+):
+    FirmFactory(cities=[harbin], practice_areas=[cyber_law], email="office@firm.example")
+    lead = LeadFactory(city=harbin, practice_area=cyber_law, status=Lead.Status.NEW, confirmed_at=None)
+    url = reverse("intake:lead_confirm", kwargs={"signed": submission.confirmation_token(lead)})
+
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(url).status_code == 302
+
+    assert lead.matches.count() == 1
+    assert [m.to for m in mail.outbox] == [["office@firm.example"]]
+
+
 @pytest.mark.parametrize("signed", ["nonsense", "MQ:1tX9Zq:forged-signature-value", "1"])
 def test_a_bad_confirmation_link_is_a_friendly_404(client, signed, assert_valid_html):
     lead = LeadFactory(status=Lead.Status.NEW, confirmed_at=None)
