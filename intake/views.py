@@ -293,7 +293,14 @@ lead_submitted = LeadSubmittedView.as_view()
 # --- The client's own links ---------------------------------------------------------------
 
 
+# What secrets.token_urlsafe() gives (intake.models.new_token): anything else is no request's
+# token, and is not sent to the database (PostgreSQL refuses a NUL in a query outright).
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
 def _lead_for_token(token: str) -> Lead:
+    if not TOKEN.fullmatch(token):
+        raise Http404("No request has this address.")
     return get_object_or_404(
         Lead.objects.select_related("practice_area__parent", "city__country", "preferred_language"), token=token
     )
