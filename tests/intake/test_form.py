@@ -636,3 +636,12 @@ def test_the_description_step_says_contact_details_stay_hidden_until_the_client_
     details = client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))
 
     assert "stays hidden from firms until you choose one" in details.content.decode()
+
+
+def test_the_first_step_says_how_many_firms_at_most_will_receive_the_request(client, settings):
+    settings.LEAD_FANOUT = 2
+
+    page = " ".join(client.get(URL).content.decode().split())
+
+    assert "at most 2 law firms" in page
+
