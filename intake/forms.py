@@ -97,6 +97,10 @@ class DetailsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].queryset = Language.objects.order_by("name")
+        # No maxlength: a browser would cut a pasted text at the limit without a word. The
+        # page counts as the client types (static/js/char-count.js) and the server says how
+        # much is too much, keeping every character typed.
+        self.fields["description"].widget.attrs.pop("maxlength", None)
         # Set here, not in the class body, so that it is translated per request.
         self.fields["description"].help_text = _(
             "What happened, what you want to achieve, any dates or deadlines: between %(min)s and %(max)s "

@@ -30,7 +30,7 @@ from intake.services import client_actions, submission
 from lawzana import privacy
 from lawzana.security import client_ip
 
-from .forms import STEPS, ContactForm, WhatForm
+from .forms import DESCRIPTION_MAX, STEPS, ContactForm, WhatForm
 from .models import Lead, Match
 
 logger = logging.getLogger(__name__)
@@ -153,6 +153,7 @@ class LeadWizard(SessionWizardView):
             is_last_step=current == self.steps.last,
             policy_version=privacy.POLICY_VERSION,
             fanout=settings.LEAD_FANOUT,
+            description_max=DESCRIPTION_MAX,
         )
         return context
 

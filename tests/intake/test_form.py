@@ -645,3 +645,26 @@ def test_the_first_step_says_how_many_firms_at_most_will_receive_the_request(cli
 
     assert "at most 2 law firms" in page
 
+
+def test_a_long_description_is_never_cut_short_the_limit_is_shown_and_counted(client, harbin, cyber_law):
+    page = client.get(URL)
+    details = client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))
+    textarea = next(el for el in parse(details).iter("textarea") if el.get("name") == "details-description")
+
+    assert textarea.get("maxlength") is None  # the browser would cut a paste at 5,000 silently
+    counter = next(el for el in parse(details).iter("p") if "char-count" in (el.get("class") or ""))
+    assert counter.get("data-max") == "5000" and counter.get("aria-live") == "polite"
+    scripts = [el.get("src") for el in parse(details).iter("script")]
+    assert any(src and src.endswith("char-count.js") for src in scripts)
+
+    long_text = "My employer has not paid me. " * 400  # 11,600 characters, the last space stripped
+    refused = client.post(URL, details_data(**{"details-description": long_text}))
+
+    assert "Please keep it to 5000 characters at most (you wrote 11599)" in refused.content.decode()  # stripped
+    assert textarea_text(refused, "details-description") == long_text  # every character kept
+
+
+def test_only_the_form_runs_a_script(client, harbin, cyber_law):
+    page = client.get(URL)
+
+    assert [el.get("src") for el in parse(page).iter("script") if el.get("src")] == []  # step 1 needs none
