@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django.views.generic import TemplateView
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit import core as ratelimit
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import SessionWizardView
@@ -35,7 +35,9 @@ from .models import Lead, Match
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMIT_GROUP = "intake.lead_new"
+# The two per-address limits of the last step (see LeadWizard.rate_limit_refusal).
+SENT_GROUP = "intake.lead_new.sent"
+ATTEMPT_GROUP = "intake.lead_new.attempt"
 
 # --- The fill-time clock -------------------------------------------------------------------
 #
@@ -181,16 +183,15 @@ class LeadWizard(SessionWizardView):
             form = self.get_form(data=self.storage.current_step_data)
             return self.render_with_status(form, 400, tampered=True)
 
-        if posted_step == self.steps.last and self.is_rate_limited():
-            # Counted before validation, so that trying many variants counts too. The typed
-            # values are shown again and kept for a retry, but only while one can succeed: no
-            # request holds them, so a withdrawal could never reach them.
+        if posted_step == self.steps.last and (refusal := self.rate_limit_refusal()) is not None:
+            # The typed values are shown again and kept for a retry, but only while one can
+            # succeed: no request holds them, so a withdrawal could never reach them.
             self.storage.current_step = posted_step
             if self.request.user.is_authenticated:
                 self.storage.reset()  # a signed-in session outlives the limit: keep nothing
             else:
-                self.request.session.set_expiry(rate_window_seconds(settings.LEAD_RATE_LIMIT))
-            return self.render_with_status(self.get_form(data=self.request.POST), 429, rate_limited=True)
+                self.request.session.set_expiry(max(60, refusal["wait_seconds"]))
+            return self.render_with_status(self.get_form(data=self.request.POST), 429, refusal=refusal)
         return super().post(*args, **kwargs)
 
     def start_clock(self):
@@ -202,21 +203,45 @@ class LeadWizard(SessionWizardView):
         if started is not None:
             self.storage.extra_data["started_at"] = started.isoformat()
 
-    def is_rate_limited(self) -> bool:
+    def rate_limit_refusal(self) -> dict | None:
+        """Why this address may not send the last step now, or None.
+
+        Two limits, each counted for what it is for: requests actually sent from this address
+        (LEAD_RATE_LIMIT, counted in done(); a mistake on the form is not a request), and every
+        attempt at the last step, a much higher ceiling against scripts (LEAD_ATTEMPT_LIMIT,
+        counted here, before validation, so that trying many variants counts too).
+        """
         try:
-            return is_ratelimited(
-                request=self.request,
-                group=RATE_LIMIT_GROUP,
-                key="ip",
-                rate=settings.LEAD_RATE_LIMIT,
-                method="POST",
-                increment=True,
-            )
+            attempts = self._usage(ATTEMPT_GROUP, settings.LEAD_ATTEMPT_LIMIT, increment=True)
+            sent = self._usage(SENT_GROUP, settings.LEAD_RATE_LIMIT, increment=False)
         except Exception:
             # The cache (Redis) is down, or the client address is missing. A person's request
             # matters more than the limit: let it through, loudly (docs/reliability.md F2).
             logger.exception("Rate limit unavailable for the request form; letting the submission through.")
-            return False
+            return None
+        for usage, kind in ((sent, "sent"), (attempts, "attempts")):
+            if usage is not None and usage["count"] >= usage["limit"] + (kind == "attempts"):
+                wait = max(1, int(usage["time_left"]))
+                return {
+                    "kind": kind,
+                    "count": usage["count"] if kind == "sent" else None,
+                    "window_minutes": max(1, rate_window_seconds(self._rate_of(kind)) // 60),
+                    "wait_seconds": wait,
+                    "wait_minutes": max(1, -(-wait // 60)),
+                }
+        return None
+
+    def _rate_of(self, kind: str) -> str:
+        return settings.LEAD_RATE_LIMIT if kind == "sent" else settings.LEAD_ATTEMPT_LIMIT
+
+    def _usage(self, group: str, rate: str, *, increment: bool):
+        return ratelimit.get_usage(self.request, group=group, key="ip", rate=rate, method="POST", increment=increment)
+
+    def count_sent_request(self) -> None:
+        try:
+            self._usage(SENT_GROUP, settings.LEAD_RATE_LIMIT, increment=True)
+        except Exception:
+            logger.exception("Rate limit unavailable for the request form; this request is not counted.")
 
     def keep_typed_values(self, step):
         if step not in self.get_form_list():
@@ -255,7 +280,7 @@ class LeadWizard(SessionWizardView):
             logger.info("Dropped a request that looked automated (honeypot or fill time).")
             return redirect("intake:lead_submitted")
         area, city = data["practice_area"], data["city"]
-        submission.lead_submit(
+        lead, created = submission.lead_submit(
             practice_area=area,
             city=city,
             description=data["description"],
@@ -271,6 +296,8 @@ class LeadWizard(SessionWizardView):
             ip=client_ip(self.request),
             user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
         )
+        if created:
+            self.count_sent_request()
         # The same page whether the request is new or a repeat of an earlier one (created is
         # False): nothing here tells anyone that an address already sent a request.
         return redirect("intake:lead_submitted")

@@ -331,7 +331,9 @@ LEAD_EXPIRY_DAYS = env.int("LEAD_EXPIRY_DAYS", default=30)
 LEAD_UNMATCHED_RETRY_DAYS = env.int("LEAD_UNMATCHED_RETRY_DAYS", default=14)
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=180)
 LEAD_MIN_FILL_SECONDS = env.int("LEAD_MIN_FILL_SECONDS", default=4)
-LEAD_RATE_LIMIT = env.str("LEAD_RATE_LIMIT", default="5/10m")  # submissions per IP address
+LEAD_RATE_LIMIT = env.str("LEAD_RATE_LIMIT", default="5/10m")  # requests sent per client address
+# Every attempt at the form's last step, mistakes included: a ceiling against scripts.
+LEAD_ATTEMPT_LIMIT = env.str("LEAD_ATTEMPT_LIMIT", default="30/10m")
 # How long a delivery attempt holds its match before the sweeper may hand it to another
 # worker. Keep it above CELERY_TASK_TIME_LIMIT; the fault tests (tests/fault) shorten it.
 MATCH_DELIVERY_LEASE_SECONDS = env.int("MATCH_DELIVERY_LEASE_SECONDS", default=300)

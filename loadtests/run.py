@@ -221,6 +221,7 @@ def main() -> int:
         # The load's own settings: see the module docstring.
         "LEAD_MIN_FILL_SECONDS": "0",
         "LEAD_RATE_LIMIT": "1000000/m",
+        "LEAD_ATTEMPT_LIMIT": "1000000/m",
         "LEAD_EMAIL_CONFIRMATION": "false",
     }
     production = {

@@ -434,7 +434,7 @@ def test_too_many_submissions_from_one_address_get_429_and_keep_the_typed_data(c
 
     assert response.status_code == 429
     content = response.content.decode()
-    assert "You have sent several requests in a short time" in content
+    assert "You have already sent 1 request from this connection" in content
     assert "what you typed is kept" in content
     assert input_value(response, "contact-name") == "Li Lei"
     assert Lead.objects.count() == 1
@@ -615,7 +615,9 @@ def test_a_submission_with_missing_earlier_steps_never_writes_half_a_request(cli
     assert not Consent.objects.exists()
 
 
-def test_a_request_still_goes_through_when_the_rate_limit_cache_is_down(client, harbin, cyber_law, monkeypatch):
+def test_a_request_still_goes_through_when_the_rate_limit_cache_is_down(
+    client, harbin, cyber_law, monkeypatch, caplog
+):
     from django_ratelimit import core
 
     def cache_down(*args, **kwargs):
@@ -627,6 +629,7 @@ def test_a_request_still_goes_through_when_the_rate_limit_cache_is_down(client, 
 
     assert response.status_code == 302
     assert Lead.objects.count() == 1
+    assert "Rate limit unavailable for the request form" in caplog.text  # the limit was asked, and failed
 
 
 def test_the_description_step_says_contact_details_stay_hidden_until_the_client_chooses_a_firm(
@@ -668,3 +671,45 @@ def test_only_the_form_runs_a_script(client, harbin, cyber_law):
     page = client.get(URL)
 
     assert [el.get("src") for el in parse(page).iter("script") if el.get("src")] == []  # step 1 needs none
+
+
+def test_mistakes_on_the_last_step_are_not_requests_sent(client, harbin, cyber_law, settings):
+    settings.LEAD_RATE_LIMIT = "1/10m"
+    walk(client, cyber_law, harbin, contact={"contact-email": "not an address"})
+    for _ in range(6):  # five more mistakes on the last step
+        mistake = client.post(URL, contact_data(**{"contact-email": "still not an address"}))
+        assert mistake.status_code == 200
+        assert "Enter a valid email address" in mistake.content.decode()
+
+    sent = client.post(URL, contact_data())
+
+    assert sent.status_code == 302
+    assert Lead.objects.count() == 1
+
+
+def test_a_refusal_says_what_happened_and_when_to_try_again(client, harbin, cyber_law, settings):
+    settings.LEAD_RATE_LIMIT = "1/10m"
+    assert walk(client, cyber_law, harbin).status_code == 302
+
+    refused = walk(client, cyber_law, harbin, details={"details-description": DESCRIPTION + " Another one."})
+
+    page = " ".join(refused.content.decode().split())
+    assert refused.status_code == 429
+    assert "You have already sent 1 request from this connection in the last 10 minutes" in page
+    assert re.search(r"You can send another in about \d+ minutes?", page)
+    assert "what you typed is kept" in page
+
+
+def test_attempts_against_the_form_have_a_much_higher_ceiling_of_their_own(client, harbin, cyber_law, settings):
+    settings.LEAD_RATE_LIMIT = "5/10m"
+    settings.LEAD_ATTEMPT_LIMIT = "3/10m"
+    walk(client, cyber_law, harbin, contact={"contact-email": "x"})  # the first attempt
+    for _ in range(2):
+        assert client.post(URL, contact_data(**{"contact-email": "x"})).status_code == 200
+
+    refused = client.post(URL, contact_data())
+
+    page = " ".join(refused.content.decode().split())
+    assert refused.status_code == 429
+    assert "Too many attempts from this connection" in page
+    assert not Lead.objects.exists()
