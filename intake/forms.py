@@ -186,3 +186,14 @@ class ContactForm(forms.Form):
 
 
 STEPS = (("what", WhatForm), ("details", DetailsForm), ("contact", ContactForm))
+
+
+class EmailCorrectionForm(forms.Form):
+    """The sent page's form for a mistyped address."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=ContactForm.base_fields["email"].error_messages,
+    )

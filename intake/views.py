@@ -15,11 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
-from django.views.generic import TemplateView
 from django_ratelimit import core as ratelimit
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.storage.base import BaseStorage
@@ -30,7 +29,7 @@ from intake.services import client_actions, submission
 from lawzana import privacy
 from lawzana.security import client_ip
 
-from .forms import DESCRIPTION_MAX, STEPS, ContactForm, WhatForm
+from .forms import DESCRIPTION_MAX, STEPS, ContactForm, EmailCorrectionForm, WhatForm
 from .models import Lead, Match
 
 logger = logging.getLogger(__name__)
@@ -298,6 +297,8 @@ class LeadWizard(SessionWizardView):
         )
         if created:
             self.count_sent_request()
+        # The sent page names the address and offers to send the email again (see below).
+        self.request.session[SENT_LEAD_KEY] = lead.pk
         # The same page whether the request is new or a repeat of an earlier one (created is
         # False): nothing here tells anyone that an address already sent a request.
         return redirect("intake:lead_submitted")
@@ -306,16 +307,105 @@ class LeadWizard(SessionWizardView):
 lead_new = login_not_required(LeadWizard.as_view())
 
 
-@method_decorator(login_not_required, name="dispatch")
-class LeadSubmittedView(TemplateView):
-    template_name = "intake/lead_submitted.html"
-    http_method_names = ["get", "head", "options"]
+# --- After sending: where the links went, sending them again, a mistyped address ----------
+#
+# The browser that sent a request keeps its number in the session (nothing else), so that its
+# sent page can name the address and offer the two actions below; any other browser gets the
+# page without them.
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(email_confirmation=settings.LEAD_EMAIL_CONFIRMATION, **kwargs)
+SENT_LEAD_KEY = "intake.sent_lead"
+RESEND_GROUP = "intake.lead_resend"
+RESEND_LIMIT = "3/h"  # per request: enough for a slow inbox, too few to mail-bomb an address
 
 
-lead_submitted = LeadSubmittedView.as_view()
+def _sent_lead(request) -> Lead | None:
+    pk = request.session.get(SENT_LEAD_KEY) if hasattr(request, "session") else None
+    if not isinstance(pk, int):
+        return None
+    return Lead.objects.filter(pk=pk, erased_at__isnull=True).exclude(status=Lead.Status.WITHDRAWN).first()
+
+
+def _render_sent(request, lead, *, email_form=None, status=200):
+    can_correct = lead is not None and settings.LEAD_EMAIL_CONFIRMATION and lead.status == Lead.Status.NEW
+    return render(
+        request,
+        "intake/lead_submitted.html",
+        {
+            "email_confirmation": settings.LEAD_EMAIL_CONFIRMATION,
+            "lead": lead,
+            "can_correct": can_correct,
+            "email_form": email_form or EmailCorrectionForm(),
+        },
+        status=status,
+    )
+
+
+@login_not_required
+@require_safe
+@never_cache
+def lead_submitted(request):
+    return _render_sent(request, _sent_lead(request))
+
+
+def _resends_left(request, lead) -> tuple[bool, dict]:
+    try:
+        usage = ratelimit.get_usage(
+            request, group=RESEND_GROUP, key=lambda group, request: str(lead.pk), rate=RESEND_LIMIT, increment=True
+        )
+    except Exception:
+        logger.exception("Rate limit unavailable for resending a confirmation; sending it.")
+        return True, {}
+    return usage is None or usage["count"] <= usage["limit"], usage or {}
+
+
+@login_not_required
+@require_POST
+@never_cache
+def lead_resend(request):
+    lead = _sent_lead(request)
+    if lead is None:
+        return redirect("intake:lead_submitted")
+    allowed, usage = _resends_left(request, lead)
+    if not allowed:
+        minutes = max(1, -(-int(usage.get("time_left", 60)) // 60))
+        messages.error(
+            request,
+            ngettext(
+                "We already sent it again %(count)d times. Please wait about %(minutes)d minute; meanwhile, look in "
+                "your spam folder.",
+                "We already sent it again %(count)d times. Please wait about %(minutes)d minutes; meanwhile, look in "
+                "your spam folder.",
+                minutes,
+            )
+            % {"count": usage["limit"], "minutes": minutes},
+        )
+    elif submission.lead_resend_confirmation(lead=lead):
+        messages.success(request, _("We sent the email again to %(email)s.") % {"email": lead.email})
+    return redirect("intake:lead_submitted")
+
+
+@login_not_required
+@require_POST
+@never_cache
+def lead_correct_email(request):
+    lead = _sent_lead(request)
+    if lead is None:
+        return redirect("intake:lead_submitted")
+    form = EmailCorrectionForm(request.POST)
+    if not form.is_valid():
+        return _render_sent(request, lead, email_form=form, status=400)
+    allowed, usage = _resends_left(request, lead)
+    if not allowed:
+        messages.error(request, _("We already sent the email several times; please wait an hour before changing it."))
+    elif submission.lead_correct_email(lead=lead, email=form.cleaned_data["email"]):
+        messages.success(
+            request,
+            _("Your address is now %(email)s; we sent the link there. The earlier links no longer work.")
+            % {"email": form.cleaned_data["email"]},
+        )
+    else:
+        messages.error(request, _("Your address is already confirmed, so it can no longer be changed here."))
+    return redirect("intake:lead_submitted")
 
 
 # --- The client's own links ---------------------------------------------------------------

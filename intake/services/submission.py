@@ -15,7 +15,7 @@ from directory.models import City, Language, PracticeArea
 from lawzana import emails, privacy
 from lawzana.queue import publish_after_commit
 
-from ..models import Consent, Lead
+from ..models import Consent, Lead, new_token
 
 logger = logging.getLogger(__name__)
 
@@ -107,16 +107,27 @@ def lead_submit(
     return lead, True
 
 
+def _address_digest(email: str) -> str:
+    return hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:16]
+
+
 def confirmation_token(lead: Lead) -> str:
-    return signing.dumps(lead.pk, salt=CONFIRM_SALT)
+    # The address is part of the link: once the client corrects a mistyped one, the link that
+    # went to the wrong person stops confirming.
+    return signing.dumps([lead.pk, _address_digest(lead.email)], salt=CONFIRM_SALT)
 
 
 def lead_from_confirmation_token(token: str) -> Lead | None:
     try:
-        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        value = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         return None
-    return Lead.objects.filter(pk=pk).first()
+    if isinstance(value, int):  # a link sent before the address was part of it
+        return Lead.objects.filter(pk=value).first()
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)):
+        return None
+    lead = Lead.objects.filter(pk=value[0]).first()
+    return lead if lead is not None and _address_digest(lead.email) == value[1] else None
 
 
 def lead_send_confirmation(*, lead_id: int) -> bool:
@@ -150,6 +161,40 @@ def lead_send_confirmation(*, lead_id: int) -> bool:
         }
         emails.send(to=[lead.email], template="lead_confirm", context=context)
         Lead.objects.filter(pk=lead_id).update(confirmation_sent_at=timezone.now())
+    return True
+
+
+def lead_resend_confirmation(*, lead: Lead) -> bool:
+    """Send the client's links again (the first email went to spam, or never came). Returns
+    False for a request that was withdrawn or erased meanwhile."""
+    updated = (
+        Lead.objects.filter(pk=lead.pk, erased_at__isnull=True)
+        .exclude(status=Lead.Status.WITHDRAWN)
+        .update(confirmation_sent_at=None)
+    )
+    if updated:
+        publish_after_commit("intake.tasks.lead_send_confirmation", lead.pk)
+    return bool(updated)
+
+
+@transaction.atomic
+def lead_correct_email(*, lead: Lead, email: str) -> bool:
+    """The client mistyped their address: while the request waits for its confirmation, send
+    the links to the right one. The request's private address changes too, since the page it
+    names went to whoever owns the mistyped address. Returns False once it is confirmed (or
+    withdrawn, or erased): then the address is final."""
+    locked = (
+        Lead.objects.select_for_update().filter(pk=lead.pk, status=Lead.Status.NEW, erased_at__isnull=True).first()
+    )
+    if locked is None:
+        return False
+    Lead.objects.filter(pk=lead.pk).update(
+        email=email,
+        dedupe_key=dedupe_key(email=email, description=locked.description),
+        token=new_token(),
+        confirmation_sent_at=None,
+    )
+    publish_after_commit("intake.tasks.lead_send_confirmation", lead.pk)
     return True
 
 
