@@ -140,6 +140,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # Survive a PostgreSQL restart without restarting the web processes.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded mode serves several requests at once (runserver is threaded), and SQLite
+    # has one writer at a time. Django's default deferred transaction reads first and asks for
+    # the write lock only at its first write (lead_submit's dedupe, then the INSERT): when
+    # another writer holds it, SQLite answers "database is locked" at once, without waiting.
+    # IMMEDIATE takes the write lock at BEGIN, where the busy timeout makes the others queue
+    # for it (and see the first one's request, so the dedupe holds); WAL lets readers go on
+    # while one writes. Options in DATABASE_URL's query string win.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,  # seconds a writer waits for the lock before "database is locked"
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -57,3 +57,27 @@ def test_operators_addresses_come_from_the_environment():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[('Operators', 'ops@example.com'), ('Operators', 'desk@example.com')]"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "sqlite:////tmp/lawzana-settings-test.sqlite3",
+            "{'init_command': 'PRAGMA journal_mode=WAL', 'transaction_mode': 'IMMEDIATE', 'timeout': 20}",
+        ),
+        # A query string's option wins over the embedded mode's.
+        (
+            "sqlite:////tmp/lawzana-settings-test.sqlite3?timeout=3",
+            "{'init_command': 'PRAGMA journal_mode=WAL', 'transaction_mode': 'IMMEDIATE', 'timeout': 3}",
+        ),
+        ("postgres://lawzana:secret@127.0.0.1:1/lawzana", "{}"),
+    ],
+)
+def test_sqlite_queues_concurrent_writers_and_postgresql_is_left_alone(url, expected):
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
+
+    result = _manage("shell", "--no-imports", "-c", code, DATABASE_URL=url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
