@@ -148,6 +148,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, where the busy timeout makes the others queue
     # for it (and see the first one's request, so the dedupe holds); WAL lets readers go on
     # while one writes. Options in DATABASE_URL's query string win.
+    # tests/lawzana/test_sqlite_concurrent_writes.py sends one request three times at once.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL",
         "transaction_mode": "IMMEDIATE",

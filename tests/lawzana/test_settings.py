@@ -75,6 +75,7 @@ def test_operators_addresses_come_from_the_environment():
     ],
 )
 def test_sqlite_queues_concurrent_writers_and_postgresql_is_left_alone(url, expected):
+    # The concurrent writes themselves: tests/lawzana/test_sqlite_concurrent_writes.py.
     code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
 
     result = _manage("shell", "--no-imports", "-c", code, DATABASE_URL=url)
