@@ -4,10 +4,11 @@ from . import reviews, views
 
 app_name = "intake"
 
-# "new/", "sent/" and "confirm/" come before "<token>/": a token is 43 URL-safe characters and
+# "new/", "new/<step>/", "sent/" and "confirm/" come before "<token>/": a token is 43 URL-safe characters and
 # can never be one of those words.
 urlpatterns = [
     path("requests/new/", views.lead_new, name="lead_new"),
+    path("requests/new/<slug:step>/", views.lead_new, name="lead_new_step"),
     path("requests/sent/", views.lead_submitted, name="lead_submitted"),
     path("requests/sent/resend/", views.lead_resend, name="lead_resend"),
     path("requests/sent/email/", views.lead_correct_email, name="lead_correct_email"),

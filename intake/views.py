@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -118,11 +120,18 @@ class LeadWizard(SessionWizardView):
 
     # --- Showing the steps -----------------------------------------------------------------
 
-    def get(self, request, *args, **kwargs):
-        # A GET is a fresh start: forget any earlier attempt. The fill-time clock starts with
-        # the page (see clock_token).
-        self.storage.reset()
-        self.storage.current_step = self.steps.first
+    # Post/redirect/get: every POST that moves between steps, or is refused for a mistake,
+    # answers with a redirect to the step's own address (/requests/new/<step>/), so that the
+    # browser's Back and Forward fetch steps with GET and never ask to resubmit a form. The
+    # steps come back from the session: their stored data, what was typed before going back
+    # ("drafts"), or the refused POST itself ("refused", shown with its messages).
+    # formtools' NamedUrlSessionWizardView redirects the same way but finishes with a GET of
+    # a "done" address, which would send a request from a link, without CSRF or rate limit.
+
+    def step_url(self, step):
+        return reverse("intake:lead_new_step", kwargs={"step": step})
+
+    def get(self, request, *args, step=None, **kwargs):
         # The pickers' options are kept per process (directory.forms), so checking a prefilled
         # id, like listing the options, needs no query.
         self.prefill = {
@@ -130,19 +139,55 @@ class LeadWizard(SessionWizardView):
             for name in self.PREFILLED_FIELDS
             if WhatForm.base_fields[name].has_choice(value := request.GET.get(name, ""))
         }
+        if step is not None:
+            return self.show_step(step)
+        if self.attempt_in_progress():
+            # Back to the first page, or a reload of it: nothing typed is lost. The query's
+            # choices (a call to action followed later) replace the first step's.
+            return self.show_step(self.steps.first)
+        # Otherwise a fresh start. The fill-time clock starts with the page (see clock_token).
+        self.storage.reset()
+        self.storage.current_step = self.steps.first
         return self.render(self.get_form())
 
     def get_form_initial(self, step):
         initial = dict(super().get_form_initial(step))
-        if step == self.steps.first:
-            initial.update(self.prefill)
-        # What the client typed on this step before going back (never validated, never ticks).
+        # What the client sent for this step (valid, or it would not be stored), then what
+        # they typed before going back (never validated): shown as typed, without validating
+        # again, so a step comes back without error messages and without a query.
+        stored = self.storage.get_step_data(step)
+        if stored is not None:
+            form = self.get_form_list()[step](data=stored, prefix=self.get_form_prefix(step))
+            initial.update({name: form[name].value() for name in form.fields if name not in self.UNREMEMBERED_FIELDS})
         initial.update(self.storage.extra_data.get("drafts", {}).get(step, {}))
+        if step == self.steps.first:
+            initial.update(self.prefill)  # a call to action followed later: its choices win
         return initial
+
+    def attempt_in_progress(self) -> bool:
+        extra = self.storage.extra_data
+        return bool(self.storage.data.get(self.storage.step_data_key) or extra.get("drafts") or extra.get("refused"))
+
+    def show_step(self, step):
+        steps = list(self.get_form_list())
+        if step not in steps:
+            return redirect("intake:lead_new")
+        # A step can be shown once every step before it has been answered; otherwise the first
+        # one that has not (after the session expired: the form from the start).
+        for earlier in steps[: steps.index(step)]:
+            if self.storage.get_step_data(earlier) is None:
+                return redirect(self.step_url(earlier) if self.attempt_in_progress() else reverse("intake:lead_new"))
+        self.storage.current_step = step
+        refused = self.storage.extra_data.get("refused") or {}
+        if refused.get("step") == step:  # shown with its messages until the next POST
+            return self.render(self.get_form(step=step, data=MultiValueDict(refused["data"])))
+        return self.render(self.get_form(step=step))
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        context.pop("drafts", None)  # extra_data is merged into the context; keep typed text out of it
+        # extra_data is merged into the context; keep typed text out of it
+        context.pop("drafts", None)
+        context.pop("refused", None)
         # Every page carries a clock until a POST has brought one, in case the first POST
         # could not (its session expired meanwhile, a page shown before this release).
         context["started_token"] = None if "started_at" in self.storage.extra_data else clock_token()
@@ -158,8 +203,19 @@ class LeadWizard(SessionWizardView):
         )
         return context
 
+    def render(self, form=None, in_place=False, **kwargs):
+        if self.request.method != "POST" or in_place:
+            return super().render(form, **kwargs)
+        # The answer to a POST (next step, back, a refused step): the step's address, with a
+        # refused step's data kept to show it again with its messages (see get()).
+        if form is not None and form.is_bound and form.errors:
+            data = {key: values for key, values in form.data.lists() if key != "csrfmiddlewaretoken"}
+            self.storage.extra_data["refused"] = {"step": self.steps.current, "data": data}
+        return redirect(self.step_url(self.steps.current))
+
     def render_with_status(self, form, status, **context):
-        response = self.render(form, **context)
+        # Shown in place: a forged step (400) or the rate limit (429) is said by the status too.
+        response = self.render(form, in_place=True, **context)
         response.status_code = status
         return response
 
@@ -167,6 +223,7 @@ class LeadWizard(SessionWizardView):
 
     def post(self, *args, **kwargs):
         self.start_clock()
+        self.storage.extra_data.pop("refused", None)  # shown until the next POST, then stale
         steps = self.get_form_list()
         goto = self.request.POST.get("wizard_goto_step")
         management = ManagementForm(self.request.POST, prefix=self.prefix)

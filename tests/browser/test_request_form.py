@@ -92,3 +92,36 @@ def test_the_sent_page_names_the_address_sends_again_and_corrects_a_typo(people,
     expect(page.get_by_role("status")).to_contain_text("Thank you: your email address is confirmed.")
     assert Lead.objects.get().email == "zhao.min@example.com"
     people.assert_no_csp_violations()
+
+
+def test_back_and_forward_between_steps_show_each_step_as_typed_and_never_ask_to_resubmit(people, market):
+    page = people.open("visitor")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    fill_the_first_two_steps(page, market)
+    page.get_by_label("Your name").fill("Zhao Min")
+
+    page.go_back()  # the browser's own Back: a GET of step 2's address, not a resubmission
+    expect(page.get_by_text("Step 2 of 3: Details")).to_be_visible()
+    expect(page.get_by_label("Describe your situation")).to_have_value(DESCRIPTION)
+    expect(page.get_by_label("Urgent: within days")).to_be_checked()
+    people.shot(page, "back on step 2")
+
+    page.go_back()
+    expect(page.get_by_text("Step 1 of 3: What and where")).to_be_visible()
+    expect(page.get_by_label("Where?")).to_have_value(str(market.city.pk))
+
+    page.go_forward()
+    page.go_forward()
+    expect(page.get_by_text("Step 3 of 3: Contact")).to_be_visible()
+    page.reload()  # a reload of a step is a GET too
+    expect(page.get_by_text("Step 3 of 3: Contact")).to_be_visible()
+
+    # A mistake: the step comes back at its own address with its message, and Back still works.
+    page.get_by_role("button", name="Send my request").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    assert page.url.endswith("/requests/new/contact/")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Share your needs with law firms")
+    assert not dialogs, dialogs
+    people.assert_no_csp_violations()

@@ -34,6 +34,7 @@ def send_through_the_form(client, *, practice_area, city, email):
             "what-city": city.pk,
             CLOCK_FIELD: clock,
         },
+        follow=True,  # each step redirects to the next one's address
     )
     assert response.status_code == 200
     response = client.post(
@@ -46,6 +47,7 @@ def send_through_the_form(client, *, practice_area, city, email):
             "details-preferred_language": "",
             "details-client_type": "business",
         },
+        follow=True,
     )
     assert response.status_code == 200
     started = time.monotonic()

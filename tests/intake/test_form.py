@@ -62,6 +62,16 @@ def contact_data(**extra):
     }
 
 
+def post_step(client, data, **kwargs):
+    """POST a step as the browser does, and follow the form's post/redirect/get to the step
+    it shows next (or again, with its messages). Other answers are returned as they are: the
+    sent page's redirect, a 400 or a 429 shown in place, a 403."""
+    response = client.post(URL, data, **kwargs)
+    if response.status_code == 302 and response["Location"].startswith(URL):
+        response = client.get(response["Location"])
+    return response
+
+
 def step_of(response):
     # Read from the page: the shared first step is served without rendering a template.
     return input_value(response, "lead_new-current_step")
@@ -76,12 +86,12 @@ def walk(client, area, city, *, details=None, contact=None):
     """GET the form, then post the three steps; returns the last response."""
     page = client.get(URL)
     assert page.status_code == 200
-    response = client.post(URL, what_data(area, city, **clock_of(page)))
+    response = post_step(client, what_data(area, city, **clock_of(page)))
     assert step_of(response) == "details", response.context["wizard"]["form"].errors
-    response = client.post(URL, details_data(**(details or {})))
+    response = post_step(client, details_data(**(details or {})))
     if step_of(response) != "contact":
         return response
-    return client.post(URL, contact_data(**(contact or {})))
+    return post_step(client, contact_data(**(contact or {})))
 
 
 def parse(response):
@@ -157,7 +167,7 @@ def test_it_shows_the_progress_as_step_n_of_3(client, harbin, cyber_law):
     current = [li for li in parse(response).iter("li") if li.get("aria-current") == "step"]
     assert ["".join(li.itertext()).strip() for li in current] == ["What and where"]
 
-    response = client.post(URL, what_data(cyber_law, harbin))
+    response = post_step(client, what_data(cyber_law, harbin))
 
     assert "Step 2 of 3: Details" in response.content.decode()
 
@@ -168,7 +178,7 @@ def test_it_shows_the_progress_as_step_n_of_3(client, harbin, cyber_law):
 def test_an_empty_first_step_names_each_missing_field(client):
     client.get(URL)
 
-    response = client.post(URL, {"lead_new-current_step": "what"})
+    response = post_step(client, {"lead_new-current_step": "what"})
 
     assert step_of(response) == "what"
     content = response.content.decode()
@@ -239,9 +249,9 @@ def test_the_consent_labels_are_the_texts_whose_digest_is_stored(client, harbin,
     """lead_submit stores the digest of consent_texts(); the form must show exactly those texts."""
     settings.LEAD_FANOUT = 2
     client.get(URL)
-    client.post(URL, what_data(cyber_law, harbin))
+    post_step(client, what_data(cyber_law, harbin))
 
-    response = client.post(URL, details_data())
+    response = post_step(client, details_data())
 
     assert step_of(response) == "contact"
     texts = privacy.consent_texts(fanout=2)
@@ -260,11 +270,11 @@ def test_the_consent_labels_are_the_texts_whose_digest_is_stored(client, harbin,
 
 def test_back_does_not_validate_and_keeps_what_was_typed(client, harbin, cyber_law):
     client.get(URL)
-    client.post(URL, what_data(cyber_law, harbin))
+    post_step(client, what_data(cyber_law, harbin))
     half_typed = "Half a sentence"  # too short to be valid yet
 
-    back = client.post(
-        URL, details_data(**{"details-description": half_typed, "details-urgency": "", "wizard_goto_step": "what"})
+    back = post_step(
+        client, details_data(**{"details-description": half_typed, "details-urgency": "", "wizard_goto_step": "what"})
     )
 
     assert step_of(back) == "what"
@@ -272,7 +282,7 @@ def test_back_does_not_validate_and_keeps_what_was_typed(client, harbin, cyber_l
     assert selected_value(back, "what-city") == str(harbin.pk)
     assert selected_value(back, "what-practice_area") == str(cyber_law.pk)
 
-    forward = client.post(URL, what_data(cyber_law, harbin))
+    forward = post_step(client, what_data(cyber_law, harbin))
 
     assert step_of(forward) == "details"
     assert textarea_text(forward, "details-description") == half_typed
@@ -281,21 +291,80 @@ def test_back_does_not_validate_and_keeps_what_was_typed(client, harbin, cyber_l
 
 def test_back_from_the_last_step_keeps_both_steps(client, harbin, cyber_law):
     client.get(URL)
-    client.post(URL, what_data(cyber_law, harbin))
-    client.post(URL, details_data())
+    post_step(client, what_data(cyber_law, harbin))
+    post_step(client, details_data())
 
-    back = client.post(URL, contact_data(**{"contact-email": "half@", "wizard_goto_step": "details"}))
+    back = post_step(client, contact_data(**{"contact-email": "half@", "wizard_goto_step": "details"}))
 
     assert step_of(back) == "details"
     assert textarea_text(back, "details-description") == DESCRIPTION
 
-    forward = client.post(URL, details_data())
+    forward = post_step(client, details_data())
 
     assert step_of(forward) == "contact"
     assert input_value(forward, "contact-name") == "Wang Fang"
     assert input_value(forward, "contact-email") == "half@"
     # Consent ticks are never remembered: the client gives them on the final submission.
     assert "checked" not in forward.content.decode()
+
+
+# --- Post/redirect/get: Back and Forward never resubmit -----------------------------------
+
+
+def test_every_step_answers_a_post_with_a_redirect_to_the_next_steps_own_address(client, harbin, cyber_law):
+    client.get(URL)
+
+    first = client.post(URL, what_data(cyber_law, harbin))
+    assert (first.status_code, first["Location"]) == (302, f"{URL}details/")
+    second = client.post(f"{URL}details/", details_data())
+    assert (second.status_code, second["Location"]) == (302, f"{URL}contact/")
+
+    shown = client.get(f"{URL}contact/")
+    assert step_of(shown) == "contact"
+    # Back and Forward are plain GETs of the step addresses, each with what was sent.
+    details = client.get(f"{URL}details/")
+    assert step_of(details) == "details"
+    assert textarea_text(details, "details-description") == DESCRIPTION
+    assert 'role="alert"' not in details.content.decode()  # no message for a step that was valid
+    what = client.get(URL)
+    assert selected_value(what, "what-city") == str(harbin.pk)
+
+
+def test_a_refused_step_redirects_to_itself_with_its_messages_and_what_was_typed(client, harbin, cyber_law):
+    client.get(URL)
+    post_step(client, what_data(cyber_law, harbin))
+
+    refused = client.post(f"{URL}details/", details_data(**{"details-description": "Too short"}))
+
+    assert (refused.status_code, refused["Location"]) == (302, f"{URL}details/")
+    shown = client.get(refused["Location"])
+    assert "Please write at least 20 characters" in shown.content.decode()
+    assert textarea_text(shown, "details-description") == "Too short"
+    # A reload shows the same; the step is not stored, so the next step cannot be opened.
+    assert "Please write at least 20 characters" in client.get(f"{URL}details/").content.decode()
+    assert client.get(f"{URL}contact/")["Location"] == f"{URL}details/"
+    assert step_of(post_step(client, details_data())) == "contact"
+
+
+def test_the_back_button_redirects_to_the_earlier_steps_address(client, harbin, cyber_law):
+    client.get(URL)
+    post_step(client, what_data(cyber_law, harbin))
+
+    back = client.post(f"{URL}details/", details_data(wizard_goto_step="what"))
+
+    assert (back.status_code, back["Location"]) == (302, f"{URL}what/")
+    assert selected_value(client.get(back["Location"]), "what-practice_area") == str(cyber_law.pk)
+
+
+@pytest.mark.parametrize("step", ["details", "contact"])
+def test_a_later_step_opened_first_sends_the_visitor_to_the_start(client, step):
+    response = client.get(f"{URL}{step}/")  # a bookmark, or a session that expired
+
+    assert (response.status_code, response["Location"]) == (302, URL)
+
+
+def test_an_unknown_step_address_is_the_start_of_the_form(client):
+    assert client.get(f"{URL}nonsense/")["Location"] == URL
 
 
 # --- A complete submission ---------------------------------------------------------------
@@ -352,12 +421,12 @@ def test_the_form_pages_are_not_cached_and_hide_post_data_from_error_reports(cli
     response = client.get(URL)
     assert "no-store" in response["Cache-Control"]
 
-    response = client.post(URL, what_data(cyber_law, harbin))
+    response = post_step(client, what_data(cyber_law, harbin))
     assert response.wsgi_request.sensitive_post_parameters == "__ALL__"
 
 
 def test_no_box_is_ticked_and_every_step_is_valid_html(client, harbin, cyber_law, assert_valid_html):
-    pages = [client.get(URL), client.post(URL, what_data(cyber_law, harbin)), client.post(URL, details_data())]
+    pages = [client.get(URL), post_step(client, what_data(cyber_law, harbin)), post_step(client, details_data())]
 
     assert [step_of(page) for page in pages] == ["what", "details", "contact"]
     for page in pages:
@@ -373,7 +442,7 @@ def test_no_box_is_ticked_and_every_step_is_valid_html(client, harbin, cyber_law
 
 
 def test_every_field_has_a_label(client, harbin, cyber_law):
-    pages = [client.get(URL), client.post(URL, what_data(cyber_law, harbin)), client.post(URL, details_data())]
+    pages = [client.get(URL), post_step(client, what_data(cyber_law, harbin)), post_step(client, details_data())]
     for page in pages:
         tree = parse(page)
         labelled = {label.get("for") for label in tree.iter("label")}
@@ -416,9 +485,9 @@ def test_a_form_filled_too_fast_looks_like_success_but_stores_nothing(client, ha
 
 
 def test_posting_without_ever_seeing_the_form_stores_nothing(client, harbin, cyber_law):
-    client.post(URL, what_data(cyber_law, harbin))
-    client.post(URL, details_data())
-    response = client.post(URL, contact_data())
+    post_step(client, what_data(cyber_law, harbin))
+    post_step(client, details_data())
+    response = post_step(client, contact_data())
 
     assert not Lead.objects.exists()
     assert response.status_code in {200, 302}
@@ -441,7 +510,7 @@ def test_too_many_submissions_from_one_address_get_429_and_keep_the_typed_data(c
 
     # Later (here: a new limit) the same final POST goes through: the earlier steps were kept.
     settings.LEAD_RATE_LIMIT = "1000/m"
-    response = client.post(URL, contact_data(**{"contact-name": "Li Lei"}))
+    response = post_step(client, contact_data(**{"contact-name": "Li Lei"}))
 
     assert response.status_code == 302
     assert Lead.objects.filter(name="Li Lei", description=other["details-description"]).count() == 1
@@ -546,7 +615,7 @@ def test_unusual_text_is_stored_as_typed_and_shown_escaped(client, harbin, cyber
 def test_tampered_or_nonsense_posts_never_fail_and_store_nothing(client, harbin, cyber_law, data):
     client.get(URL)
 
-    response = client.post(URL, data)
+    response = post_step(client, data)
 
     assert response.status_code in {200, 400}
     assert not Lead.objects.exists()
@@ -555,7 +624,7 @@ def test_tampered_or_nonsense_posts_never_fail_and_store_nothing(client, harbin,
 def test_jumping_straight_to_the_last_step_stores_nothing(client, harbin, cyber_law):
     client.get(URL)
 
-    response = client.post(URL, contact_data())
+    response = post_step(client, contact_data())
 
     assert response.status_code == 200
     assert step_of(response) == "what"  # the missing steps are asked for
@@ -574,9 +643,9 @@ def test_extra_fields_are_never_persisted(client, harbin, cyber_law):
     }
     FirmFactory(cities=[harbin], practice_areas=[cyber_law])  # from_empty_state should be False
     page = client.get(URL)
-    client.post(URL, {**what_data(cyber_law, harbin, **clock_of(page)), **extra})
-    client.post(URL, {**details_data(), **extra})
-    response = client.post(URL, {**contact_data(), **extra, "from_empty_state": "1"})
+    post_step(client, {**what_data(cyber_law, harbin, **clock_of(page)), **extra})
+    post_step(client, {**details_data(), **extra})
+    response = post_step(client, {**contact_data(), **extra, "from_empty_state": "1"})
 
     assert response.status_code == 302
     lead = Lead.objects.get()
@@ -605,9 +674,9 @@ def test_a_request_where_a_listed_firm_serves_is_not_unmet_demand(client, harbin
 
 def test_a_submission_with_missing_earlier_steps_never_writes_half_a_request(client, harbin, cyber_law):
     client.get(URL)
-    client.post(URL, what_data(cyber_law, harbin))
+    post_step(client, what_data(cyber_law, harbin))
     # The client never sends the details step, then posts the last one.
-    response = client.post(URL, contact_data())
+    response = post_step(client, contact_data())
 
     assert response.status_code == 200
     assert step_of(response) == "details"
@@ -636,7 +705,7 @@ def test_the_description_step_says_contact_details_stay_hidden_until_the_client_
     client, harbin, cyber_law
 ):
     page = client.get(URL)
-    details = client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))
+    details = post_step(client, what_data(cyber_law, harbin, **clock_of(page)))
 
     assert "stays hidden from firms until you choose one" in details.content.decode()
 
@@ -651,7 +720,7 @@ def test_the_first_step_says_how_many_firms_at_most_will_receive_the_request(cli
 
 def test_a_long_description_is_never_cut_short_the_limit_is_shown_and_counted(client, harbin, cyber_law):
     page = client.get(URL)
-    details = client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))
+    details = post_step(client, what_data(cyber_law, harbin, **clock_of(page)))
     textarea = next(el for el in parse(details).iter("textarea") if el.get("name") == "details-description")
 
     assert textarea.get("maxlength") is None  # the browser would cut a paste at 5,000 silently
@@ -661,7 +730,7 @@ def test_a_long_description_is_never_cut_short_the_limit_is_shown_and_counted(cl
     assert any(src and src.endswith("char-count.js") for src in scripts)
 
     long_text = "My employer has not paid me. " * 400  # 11,600 characters, the last space stripped
-    refused = client.post(URL, details_data(**{"details-description": long_text}))
+    refused = post_step(client, details_data(**{"details-description": long_text}))
 
     assert "Please keep it to 5000 characters at most (you wrote 11599)" in refused.content.decode()  # stripped
     assert textarea_text(refused, "details-description") == long_text  # every character kept
@@ -677,11 +746,11 @@ def test_mistakes_on_the_last_step_are_not_requests_sent(client, harbin, cyber_l
     settings.LEAD_RATE_LIMIT = "1/10m"
     walk(client, cyber_law, harbin, contact={"contact-email": "not an address"})
     for _ in range(6):  # five more mistakes on the last step
-        mistake = client.post(URL, contact_data(**{"contact-email": "still not an address"}))
+        mistake = post_step(client, contact_data(**{"contact-email": "still not an address"}))
         assert mistake.status_code == 200
         assert "Enter a valid email address" in mistake.content.decode()
 
-    sent = client.post(URL, contact_data())
+    sent = post_step(client, contact_data())
 
     assert sent.status_code == 302
     assert Lead.objects.count() == 1
@@ -705,9 +774,9 @@ def test_attempts_against_the_form_have_a_much_higher_ceiling_of_their_own(clien
     settings.LEAD_ATTEMPT_LIMIT = "3/10m"
     walk(client, cyber_law, harbin, contact={"contact-email": "x"})  # the first attempt
     for _ in range(2):
-        assert client.post(URL, contact_data(**{"contact-email": "x"})).status_code == 200
+        assert post_step(client, contact_data(**{"contact-email": "x"})).status_code == 200
 
-    refused = client.post(URL, contact_data())
+    refused = post_step(client, contact_data())
 
     page = " ".join(refused.content.decode().split())
     assert refused.status_code == 429

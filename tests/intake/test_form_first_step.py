@@ -13,6 +13,7 @@ from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from directory.forms import CityField
 from directory.models import City
@@ -26,6 +27,7 @@ from tests.intake.test_form import (
     contact_data,
     details_data,
     input_value,
+    post_step,
     selected_value,
     step_of,
     walk,
@@ -59,11 +61,11 @@ def csrf_of(page):
 
 def finish(client, page, area, city):
     """Post the three steps from page on, as a browser does (CSRF token and clock from the pages)."""
-    page = client.post(URL, what_data(area, city, csrfmiddlewaretoken=csrf_of(page), **clock_of(page)))
+    page = post_step(client, what_data(area, city, csrfmiddlewaretoken=csrf_of(page), **clock_of(page)))
     assert step_of(page) == "details"
-    page = client.post(URL, details_data(csrfmiddlewaretoken=csrf_of(page)))
+    page = post_step(client, details_data(csrfmiddlewaretoken=csrf_of(page)))
     assert step_of(page) == "contact"
-    return client.post(URL, contact_data(csrfmiddlewaretoken=csrf_of(page)))
+    return post_step(client, contact_data(csrfmiddlewaretoken=csrf_of(page)))
 
 
 # --- No session for looking -----------------------------------------------------------------
@@ -104,16 +106,26 @@ def test_the_first_step_runs_no_query_once_the_pickers_are_read(
 def test_the_first_post_starts_the_session(client, harbin, cyber_law):
     page = client.get(URL)
 
-    response = client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))
+    response = post_step(client, what_data(cyber_law, harbin, **clock_of(page)))
 
     assert step_of(response) == "details"
     assert settings.SESSION_COOKIE_NAME in response.cookies
     assert Session.objects.count() == 1
 
 
-def test_a_visitor_with_a_session_starts_afresh_on_a_get(client, harbin, cyber_law):
+def test_a_visitor_who_comes_back_to_the_first_page_finds_what_they_chose(client, harbin, cyber_law):
     page = client.get(URL)
-    client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))
+    post_step(client, what_data(cyber_law, harbin, **clock_of(page)))
+
+    again = client.get(URL)  # Back, a reload, or the link followed again
+
+    assert step_of(again) == "what"
+    assert selected_value(again, "what-city") == str(harbin.pk)
+    assert selected_value(again, "what-practice_area") == str(cyber_law.pk)
+
+
+def test_after_sending_the_form_starts_afresh(client, harbin, cyber_law):
+    assert walk(client, cyber_law, harbin)["Location"] == reverse("intake:lead_submitted")
 
     again = client.get(URL)
 
@@ -121,7 +133,7 @@ def test_a_visitor_with_a_session_starts_afresh_on_a_get(client, harbin, cyber_l
     assert selected_value(again, "what-city") is None  # the earlier answer is forgotten
     assert clock_of(again)[CLOCK_FIELD]
     # Nothing of the earlier attempt is left: the last step alone sends the client back to the first.
-    assert step_of(client.post(URL, contact_data())) == "what"
+    assert step_of(post_step(client, contact_data())) == "what"
 
 
 # --- CSRF ---------------------------------------------------------------------------------
@@ -142,10 +154,10 @@ def test_the_form_refuses_a_post_without_this_visitors_csrf_token(harbin, cyber_
     page = visitor.get(URL)
     others_page = other.get(URL)
 
-    assert visitor.post(URL, what_data(cyber_law, harbin, **clock_of(page))).status_code == 403
+    assert post_step(visitor, what_data(cyber_law, harbin, **clock_of(page))).status_code == 403
     forged = what_data(cyber_law, harbin, csrfmiddlewaretoken=csrf_of(others_page), **clock_of(page))
-    assert visitor.post(URL, forged).status_code == 403
-    assert visitor.post(URL, {**forged, "csrfmiddlewaretoken": csrf_of(page)}).status_code == 200
+    assert post_step(visitor, forged).status_code == 403
+    assert post_step(visitor, {**forged, "csrfmiddlewaretoken": csrf_of(page)}).status_code == 200
 
 
 def test_two_visitors_get_their_own_csrf_token_and_clock(harbin, cyber_law):
@@ -172,9 +184,9 @@ def submit_after(seconds, *, clock_from=None, area, city):
         page = client.get(URL)
     clock = clock_of(page) if clock_from is None else clock_from(page)
     with time_machine.travel(T0 + datetime.timedelta(seconds=seconds), tick=False):
-        client.post(URL, what_data(area, city, **clock))
-        client.post(URL, details_data())
-        return client.post(URL, contact_data())
+        post_step(client, what_data(area, city, **clock))
+        post_step(client, details_data())
+        return post_step(client, contact_data())
 
 
 def test_a_form_sent_sooner_than_the_minimum_fill_time_is_dropped(harbin, cyber_law, settings):
@@ -238,13 +250,13 @@ def test_a_page_carries_a_clock_until_a_post_brings_one(client, harbin, cyber_la
     settings.LEAD_MIN_FILL_SECONDS = 4
     with time_machine.travel(T0, tick=False):
         client.get(URL)
-        details = client.post(URL, what_data(cyber_law, harbin))  # without the page's clock
+        details = post_step(client, what_data(cyber_law, harbin))  # without the page's clock
     assert clock_of(details)[CLOCK_FIELD]  # so the next page carries one
 
     with time_machine.travel(T0 + datetime.timedelta(seconds=5), tick=False):
-        contact = client.post(URL, details_data(**clock_of(details)))
+        contact = post_step(client, details_data(**clock_of(details)))
         assert input_value(contact, CLOCK_FIELD) is None  # started: no more clocks
-        assert client.post(URL, contact_data()).status_code == 302
+        assert post_step(client, contact_data()).status_code == 302
 
     assert Lead.objects.count() == 1
 
@@ -254,24 +266,24 @@ def test_the_clock_survives_going_back_and_a_refused_step(client, harbin, cyber_
     with time_machine.travel(T0, tick=False):
         page = client.get(URL)
         # The first POST is a tampered one (400): it still brings the page's clock.
-        refused = client.post(URL, {"lead_new-current_step": "bogus", **clock_of(page)})
+        refused = post_step(client, {"lead_new-current_step": "bogus", **clock_of(page)})
         assert refused.status_code == 400
     with time_machine.travel(T0 + datetime.timedelta(seconds=1), tick=False):
-        back = client.post(URL, what_data(cyber_law, harbin))
-        back = client.post(URL, details_data(wizard_goto_step="what"))
+        back = post_step(client, what_data(cyber_law, harbin))
+        back = post_step(client, details_data(wizard_goto_step="what"))
         assert step_of(back) == "what"
         assert input_value(back, CLOCK_FIELD) is None
-        client.post(URL, what_data(cyber_law, harbin))
-        client.post(URL, details_data())
-        assert client.post(URL, contact_data()).status_code == 302
+        post_step(client, what_data(cyber_law, harbin))
+        post_step(client, details_data())
+        assert post_step(client, contact_data()).status_code == 302
         assert not Lead.objects.exists()  # one second after the page: too fast
 
     with time_machine.travel(T0 + datetime.timedelta(seconds=10), tick=False):
         fresh = client.get(URL)  # a fresh start, with a fresh clock
     with time_machine.travel(T0 + datetime.timedelta(seconds=20), tick=False):
-        client.post(URL, what_data(cyber_law, harbin, **clock_of(fresh)))
-        client.post(URL, details_data())
-        assert client.post(URL, contact_data()).status_code == 302
+        post_step(client, what_data(cyber_law, harbin, **clock_of(fresh)))
+        post_step(client, details_data())
+        assert post_step(client, contact_data()).status_code == 302
     assert Lead.objects.count() == 1
 
 
@@ -286,7 +298,7 @@ def test_a_rate_limited_submission_keeps_its_clock(client, harbin, cyber_law, se
     assert input_value(limited, CLOCK_FIELD) is None  # already started
 
     settings.LEAD_RATE_LIMIT = "1000/m"
-    assert client.post(URL, contact_data(**{"contact-name": "Li Lei"})).status_code == 302
+    assert post_step(client, contact_data(**{"contact-name": "Li Lei"})).status_code == 302
     assert Lead.objects.filter(name="Li Lei").count() == 1
 
 
@@ -302,7 +314,7 @@ def normalised(page):
 
 def test_an_anonymous_visitor_gets_the_page_a_visitor_with_a_session_gets(client, harbin, shanghai, cyber_law):
     with_session = Client()
-    with_session.post(URL, what_data(cyber_law, harbin))  # a session, and a step to forget
+    walk(with_session, cyber_law, harbin)  # a session, and a request sent: nothing in progress
     assert settings.SESSION_COOKIE_NAME in with_session.cookies
 
     for query in ["", f"?city={shanghai.pk}&practice_area={cyber_law.pk}", f"?city={harbin.pk}", "?city=abc"]:
@@ -392,7 +404,7 @@ def test_with_the_cache_down_the_form_still_opens_prefilled_and_takes_requests(c
 
 def test_a_visitor_with_a_session_gets_the_prefill_checked_without_a_query(client, harbin, cyber_law):
     page = client.get(URL)
-    client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))  # now with a session
+    post_step(client, what_data(cyber_law, harbin, **clock_of(page)))  # now with a session
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(prefilled(harbin.pk, cyber_law.pk))

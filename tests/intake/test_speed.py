@@ -4,7 +4,7 @@ import pytest
 
 from intake.models import Lead
 from tests.factories import FirmFactory
-from tests.intake.test_form import URL, clock_of, contact_data, details_data, what_data
+from tests.intake.test_form import URL, clock_of, contact_data, details_data, post_step, what_data
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,11 @@ def test_the_last_step_runs_a_bounded_number_of_queries(
 ):
     FirmFactory.create_batch(firms, cities=[harbin], practice_areas=[cyber_law], languages=["zh"])
     page = client.get(URL)
-    client.post(URL, what_data(cyber_law, harbin, **clock_of(page)))
-    client.post(URL, details_data())
+    post_step(client, what_data(cyber_law, harbin, **clock_of(page)))
+    post_step(client, details_data())
 
     with django_assert_max_num_queries(30):
-        response = client.post(URL, contact_data())
+        response = post_step(client, contact_data())
 
     assert response.status_code == 302
     assert Lead.objects.count() == 1

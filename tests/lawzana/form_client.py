@@ -48,9 +48,14 @@ def walk(base_url, steps, barrier, results):
         assert status == 200, f"GET {FORM}: {status}"
         clock = {"lead_new-started": hidden(page, "lead_new-started")}  # posted back with the first step
         for step, following in zip(steps, steps[1:], strict=False):
-            status, _, page = send(FORM, {**clock, **step, "csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken")})
-            shown = hidden(page, "lead_new-current_step")
-            assert (status, shown) == (200, following["lead_new-current_step"]), f"{status} {shown}\n{page[:2000]}"
+            # Each step answers with a redirect to the next step's address (post/redirect/get).
+            status, location, page = send(
+                FORM, {**clock, **step, "csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken")}
+            )
+            expected = f"{FORM}{following['lead_new-current_step']}/"
+            assert (status, location) == (302, expected), f"{status} {location}\n{page[:2000]}"
+            status, _, page = send(location)
+            assert status == 200, f"GET {location}: {status}"
             clock = {}
         barrier.wait(timeout=60)  # the last step leaves all three processes at once
         status, location, _ = send(FORM, {**steps[-1], "csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken")})
