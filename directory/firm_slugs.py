@@ -9,6 +9,7 @@ DirectoryConfig.ready(), before any URLconf loads).
 """
 
 import functools
+import re
 
 from django.core.exceptions import ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -21,6 +22,11 @@ CONVERTER = "firm"
 
 class FirmSlugConverter(SlugConverter):
     """A firm's slug in a URL: a slug like any other, marked so that its siblings are reserved."""
+
+
+def could_be_slug(value: str) -> bool:
+    """Whether a visitor's value (?firm=...) could be a firm's slug, and so is worth a query."""
+    return 0 < len(value) <= 200 and re.fullmatch(FirmSlugConverter.regex, value) is not None
 
 
 def _segments(pattern) -> tuple[str, ...]:

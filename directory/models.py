@@ -1,3 +1,6 @@
+import hashlib
+import re
+import unicodedata
 import uuid
 
 from dateutil.relativedelta import relativedelta
@@ -305,6 +308,25 @@ class Firm(models.Model):
         if self.year_established is None:
             return None
         return max(0, timezone.localdate().year - self.year_established)
+
+    # The mark shown where a firm has no logo: its initials on one of a few background tones
+    # (static/css/site.css, .firm-mark--tone0 to 5), the same for the firm on every page.
+    MARK_TONES = 6
+
+    @property
+    def initials(self):
+        """The initials of the name without what is in brackets ("Songhua River Legal Partners
+        (demo)": "SR"); a Chinese name's first character."""
+        words = re.findall(r"\w+", re.sub(r"\(.*?\)", " ", self.name)) or re.findall(r"\w+", self.name)
+        if not words:
+            return "?"
+        if unicodedata.east_asian_width(words[0][0]) in ("W", "F"):
+            return words[0][0]
+        return "".join(word[0] for word in words[:2]).upper()
+
+    @property
+    def mark_tone(self):
+        return int(hashlib.sha256(self.slug.encode()).hexdigest(), 16) % self.MARK_TONES
 
 
 class SocialLink(models.Model):

@@ -5,9 +5,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from directory.forms import CityField, PracticeAreaField
-from directory.models import Language
+from directory.models import Firm, Language
 from lawzana import privacy
 from lawzana.forms import PhoneNumberField, has_control_characters
 
@@ -22,15 +23,73 @@ TEXT_CONTROLS_ALLOWED = frozenset("\n\r\t")
 
 
 class WhatForm(forms.Form):
-    """Step 1: which kind of lawyer, where."""
+    """Step 1: which kind of lawyer, where; and, from a firm's profile, that firm and whether
+    other firms may receive the request too."""
 
     title = _("What and where")
+
+    SEND_TO_FIRST = "first"
+    SEND_TO_ONLY = "only"
 
     practice_area = PracticeAreaField(label=_("What do you need help with?"))
     city = CityField(
         label=_("Where?"),
         help_text=_("The city where you need the lawyer, or the nearest one in the list."),
     )
+    # The slug of the firm whose profile the client came from ("Send your request to this
+    # firm"); empty for every other request.
+    firm = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    send_to = forms.ChoiceField(
+        label=_("Who receives your request?"),
+        widget=forms.RadioSelect,
+        initial=SEND_TO_FIRST,
+        error_messages={
+            "required": _("Choose whether other firms may receive your request too."),
+            "invalid_choice": _("Choose one of the two options."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.chosen_slug():
+            del self.fields["send_to"]  # no firm chosen: matching alone decides, as usual
+            return
+        others = settings.LEAD_FANOUT - 1
+        self.fields["send_to"].choices = [
+            (
+                self.SEND_TO_FIRST,
+                ngettext_lazy(
+                    "This firm first, and up to %(others)d other suitable firm if it has room",
+                    "This firm first, and up to %(others)d other suitable firms if they have room",
+                    others,
+                )
+                % {"others": others},
+            ),
+            (self.SEND_TO_ONLY, _("Only this firm")),
+        ]
+        if others < 1:
+            self.fields["send_to"].choices = [(self.SEND_TO_ONLY, _("Only this firm"))]
+            self.fields["send_to"].initial = self.SEND_TO_ONLY
+
+    def chosen_slug(self) -> str:
+        value = (
+            self.data.get(self.add_prefix("firm"))
+            if self.is_bound
+            else self.get_initial_for_field(self.fields["firm"], "firm")
+        )
+        return value if isinstance(value, str) else ""
+
+    def clean_firm(self):
+        slug = self.cleaned_data["firm"]
+        if not slug:
+            return None
+        firm = Firm.objects.accepting_leads().filter(slug=slug).first()
+        if firm is None:
+            raise ValidationError(
+                _("The firm you chose no longer takes requests through Lawzana."),
+                code="firm_unavailable",
+            )
+        return firm
 
 
 class DetailsForm(forms.Form):

@@ -6,6 +6,10 @@ Where: an office in the request's city; when the city has fewer than needed, the
 other cities, then the country's. Order: the client's language first, then rank (rounded, so
 near-equal firms count as equal), then the firm that received fewest requests this week, then
 a per-request shuffle, so equal firms share requests fairly.
+
+A request the client sent from a firm's profile goes to that firm first, wherever its offices
+and whatever it offers (the client chose it), as long as it is listed and accepting requests.
+Its weekly capacity limits what matching sends it, not the clients who choose it.
 """
 
 import hashlib
@@ -121,6 +125,14 @@ def _candidate_sql(*, n_areas: int, n_excluded: int, with_language: bool, within
         ) t
         WHERE {recent} < t.lead_capacity_per_week
     """
+
+
+def requested_candidate(*, lead) -> list[Candidate]:
+    """The firm the client chose, if it still takes requests: a list of one, or none."""
+    firm = Firm.objects.accepting_leads().filter(pk=lead.requested_firm_id).first()
+    if firm is None:
+        return []
+    return [Candidate(firm=firm, score=round(firm.ranking_score, 4), reason=_("chosen by the client on its profile"))]
 
 
 def find_candidates(*, lead, needed: int, exclude_firm_ids=()) -> list[Candidate]:

@@ -62,6 +62,22 @@ class Lead(models.Model):
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("E.164, e.g. +8613812345678."))
 
+    # The firm whose profile the client sent this request from ("Send your request to this
+    # firm"): it receives the request first, before matching adds others (intake/services/routing.py).
+    requested_firm = models.ForeignKey(
+        Firm,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requested_leads",
+        verbose_name=_("firm the client chose"),
+    )
+    requested_firm_only = models.BooleanField(
+        _("only the firm the client chose"),
+        default=False,
+        help_text=_("The client asked that no other firm receive this request."),
+    )
+
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     from_empty_state = models.BooleanField(
         _("sent from a page with no firm"), default=False, help_text=_("Counts toward the unmet-demand report.")
@@ -227,6 +243,11 @@ class Match(models.Model):
     @property
     def has_quote(self):
         return bool(self.quote_fee_model)
+
+    @property
+    def is_requested(self):
+        """The client chose this firm on its profile (reads the lead: select it with the match)."""
+        return self.lead.requested_firm_id == self.firm_id
 
 
 class ReviewInvitation(models.Model):

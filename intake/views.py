@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,8 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import SessionWizardView
 
+from directory.firm_slugs import could_be_slug
+from directory.models import Firm, Office
 from directory.selectors import firms_serving
 from intake.services import client_actions, submission
 from lawzana import privacy
@@ -105,9 +108,11 @@ class LeadWizard(SessionWizardView):
     # Not drafted when the client goes back: ticks must be given on the final submission.
     UNREMEMBERED_FIELDS = (*ContactForm.CONSENT_FIELDS, ContactForm.HONEYPOT)
 
-    # The landing page's call to action links here with ?city=<pk>&practice_area=<pk>.
+    # The landing page's call to action links here with ?city=<pk>&practice_area=<pk>; a firm's
+    # profile with ?firm=<slug> (and the firm's own city and area when the link names none).
     PREFILLED_FIELDS = ("practice_area", "city")
-    prefill: dict = {}  # the valid prefilled ids of a GET (see get())
+    prefill: dict = {}  # the valid prefilled values of a GET (see get())
+    unavailable_firm = None  # a firm named by ?firm= that takes no requests now (see get())
 
     def get_prefix(self, request, *args, **kwargs):
         return "lead_new"  # the management field is "lead_new-current_step"
@@ -139,6 +144,13 @@ class LeadWizard(SessionWizardView):
             for name in self.PREFILLED_FIELDS
             if WhatForm.base_fields[name].has_choice(value := request.GET.get(name, ""))
         }
+        if "firm" in request.GET:
+            self.prefill_firm(request.GET["firm"])
+            refused = self.storage.extra_data.get("refused") or {}
+            if refused.get("step") == self.steps.first:  # refused for that firm: choose afresh
+                del self.storage.extra_data["refused"]
+        elif any(name in request.GET for name in self.PREFILLED_FIELDS):
+            self.prefill["firm"] = ""  # a general call to action replaces an earlier choice of firm
         if step is not None:
             return self.show_step(step)
         if self.attempt_in_progress():
@@ -149,6 +161,48 @@ class LeadWizard(SessionWizardView):
         self.storage.reset()
         self.storage.current_step = self.steps.first
         return self.render(self.get_form())
+
+    def prefill_firm(self, slug):
+        """?firm=<slug>: the request goes to that firm first. Its city and practice area fill
+        the first step when the link names none and the firm has one of each to offer."""
+        self.prefill["firm"] = ""
+        firm = None
+        if could_be_slug(slug):
+            firm = (
+                Firm.objects.listed()
+                .filter(slug=slug)
+                .prefetch_related(
+                    Prefetch("offices", queryset=Office.objects.order_by("-is_headquarters", "pk")), "practice_areas"
+                )
+                .first()
+            )
+        if firm is None:
+            return  # unknown or unlisted: an ordinary request, nothing to say about a firm
+        if not firm.is_accepting_leads:
+            self.unavailable_firm = firm
+            return
+        self.prefill["firm"] = firm.slug
+        offices, areas = list(firm.offices.all()), list(firm.practice_areas.all())
+        city_field, area_field = WhatForm.base_fields["city"], WhatForm.base_fields["practice_area"]
+        if "city" not in self.prefill and offices and city_field.has_choice(str(offices[0].city_id)):
+            self.prefill["city"] = offices[0].city_id
+        if "practice_area" not in self.prefill and len(areas) == 1 and area_field.has_choice(str(areas[0].pk)):
+            self.prefill["practice_area"] = areas[0].pk
+
+    def firm_choice(self, form) -> tuple[Firm | None, bool]:
+        """The firm this request goes to first, if the client chose one, and whether to it only:
+        from the first step as shown, or as sent once the client is past it."""
+        if self.steps.current == self.steps.first:
+            slug = form.chosen_slug()
+            send_to = form["send_to"].value() if "send_to" in form.fields else ""
+        else:
+            data = self.storage.get_step_data(self.steps.first) or {}
+            slug = data.get(f"{self.get_form_prefix(self.steps.first)}-firm", "")
+            send_to = data.get(f"{self.get_form_prefix(self.steps.first)}-send_to", "")
+        if not slug:
+            return None, False
+        firm = Firm.objects.listed().filter(slug=slug).first()
+        return firm, firm is not None and send_to == WhatForm.SEND_TO_ONLY
 
     def get_form_initial(self, step):
         initial = dict(super().get_form_initial(step))
@@ -192,7 +246,11 @@ class LeadWizard(SessionWizardView):
         # could not (its session expired meanwhile, a page shown before this release).
         context["started_token"] = None if "started_at" in self.storage.extra_data else clock_token()
         current, steps = self.steps.current, self.get_form_list()
+        requested_firm, requested_only = self.firm_choice(form)
         context.update(
+            requested_firm=requested_firm,
+            requested_only=requested_only,
+            unavailable_firm=self.unavailable_firm,
             clock_field=CLOCK_FIELD,
             step_titles=[(name, form_class.title, name == current) for name, form_class in steps.items()],
             step_title=steps[current].title,
@@ -349,6 +407,8 @@ class LeadWizard(SessionWizardView):
             phone=data["phone"],
             consents=[privacy.PROCESS, privacy.SHARE],
             from_empty_state=not firms_serving(practice_area=area, city=city).exists(),
+            requested_firm=data.get("firm"),
+            requested_firm_only=data.get("firm") is not None and data.get("send_to") == WhatForm.SEND_TO_ONLY,
             ip=client_ip(self.request),
             user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
         )
@@ -477,7 +537,8 @@ def _lead_for_token(token: str) -> Lead:
     if not TOKEN.fullmatch(token):
         raise Http404("No request has this address.")
     return get_object_or_404(
-        Lead.objects.select_related("practice_area__parent", "city__country", "preferred_language"), token=token
+        Lead.objects.select_related("practice_area__parent", "city__country", "preferred_language", "requested_firm"),
+        token=token,
     )
 
 
@@ -533,6 +594,9 @@ def lead_status(request, token):
             "fanout": settings.LEAD_FANOUT,
             "retry_until": lead.created_at + timedelta(days=settings.LEAD_UNMATCHED_RETRY_DAYS),
             "retry_days": settings.LEAD_UNMATCHED_RETRY_DAYS,
+            "can_widen": lead.requested_firm_only
+            and lead.status in client_actions.WIDENABLE_STATUSES
+            and not lead.is_erased,
             "Status": Lead.Status,
             "MatchStatus": Match.Status,
         },
@@ -563,6 +627,19 @@ def lead_release(request, token, match_id):
             request,
             _("%(firm)s has not accepted your request, so your contact details were not given.")
             % {"firm": match.firm.name},
+        )
+    return redirect(lead)
+
+
+@login_not_required
+@require_POST
+@never_cache
+def lead_widen(request, token):
+    lead = _lead_for_token(token)
+    if client_actions.lead_widen(lead=lead):
+        messages.success(
+            request,
+            _("We will also send your request to other suitable firms. This page shows each firm that receives it."),
         )
     return redirect(lead)
 

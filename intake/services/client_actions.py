@@ -32,6 +32,22 @@ def match_release_contact(*, lead: Lead, match_id: int) -> Match | None:
     return Match.objects.filter(pk=match_id, lead=lead).first() if updated else None
 
 
+# Where a request for one firm only may still reach others: confirmed, and not ended.
+WIDENABLE_STATUSES = (Lead.Status.CONFIRMED, Lead.Status.MATCHED, Lead.Status.UNMATCHED)
+
+
+def lead_widen(*, lead: Lead) -> bool:
+    """The client, who had sent their request to one firm only, lets suitable firms receive it
+    too: matching fills the free places (intake/services/routing.py). Returns False when there
+    was nothing to change (already widened, withdrawn, erased or not yet confirmed)."""
+    widened = Lead.objects.filter(
+        pk=lead.pk, requested_firm_only=True, status__in=WIDENABLE_STATUSES, erased_at__isnull=True
+    ).update(requested_firm_only=False)
+    if widened:
+        publish_after_commit("intake.tasks.lead_match", lead.pk)
+    return bool(widened)
+
+
 @transaction.atomic
 def lead_withdraw(*, lead: Lead) -> bool:
     """The client withdraws: open matches are cancelled, firms that received the request are
@@ -73,7 +89,9 @@ def lead_erase(*, lead: Lead) -> None:
 
 def lead_export(*, lead: Lead) -> str:
     """Everything Lawzana holds about this request, as JSON (PIPL Art. 45, GDPR Art. 15/20)."""
-    lead = Lead.objects.select_related("practice_area", "city__country", "preferred_language").get(pk=lead.pk)
+    lead = Lead.objects.select_related("practice_area", "city__country", "preferred_language", "requested_firm").get(
+        pk=lead.pk
+    )
     data = {
         "request": {
             "created_at": lead.created_at.isoformat(),
@@ -89,6 +107,8 @@ def lead_export(*, lead: Lead) -> str:
             "email": lead.email,
             "phone": lead.phone,
             "confirmed_at": lead.confirmed_at.isoformat() if lead.confirmed_at else None,
+            "firm_chosen": lead.requested_firm.name if lead.requested_firm else None,
+            "to_that_firm_only": lead.requested_firm_only,
         },
         "consents": [
             {

@@ -49,6 +49,7 @@ def match_deliver(*, match_id: int) -> bool:
                 "lead": match.lead,
                 "firm": match.firm,
                 "summary": redacted_summary(match.lead.description),
+                "other_firms": settings.LEAD_FANOUT - 1,
                 "match_url": settings.SITE_URL
                 + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
             },

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lawzana.queue import publish_after_commit
 
-from ..matching import find_candidates
+from ..matching import find_candidates, requested_candidate
 from ..models import Consent, Lead, Match
 
 # The request as lead_match reads it, locked. Composed once at import: building the two
@@ -27,7 +27,9 @@ _LEAD_FOR_MATCHING = (
 
 @transaction.atomic
 def lead_match(*, lead_id: int) -> list[Match]:
-    """Give the request to up to K firms in total (slots 1..K, re-routing included).
+    """Give the request to up to K firms in total (slots 1..K, re-routing included): the firm
+    the client chose on its profile first, then matching's choice, unless the client asked for
+    that firm only.
 
     Locks the lead row so two runs cannot pick slots at once; the unique (lead, slot) and
     (lead, firm) constraints back that up. Returns the matches created by this run.
@@ -50,9 +52,16 @@ def lead_match(*, lead_id: int) -> list[Match]:
     if not free_slots:
         return []
     round_number = 1 + max((round_ for _slot, _firm, round_ in existing), default=0)
-    candidates = find_candidates(
-        lead=lead, needed=len(free_slots), exclude_firm_ids=[firm for _slot, firm, _round in existing]
-    )
+    matched_firms = [firm for _slot, firm, _round in existing]
+    candidates = []
+    if lead.requested_firm_id is not None and lead.requested_firm_id not in matched_firms:
+        candidates += requested_candidate(lead=lead)
+    if not lead.requested_firm_only:
+        candidates += find_candidates(
+            lead=lead,
+            needed=len(free_slots) - len(candidates),
+            exclude_firm_ids=[*matched_firms, *(c.firm.pk for c in candidates)],
+        )
     created = Match.objects.bulk_create(
         Match(
             lead=lead,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from directory.models import City, Language, PracticeArea
+from directory.models import City, Firm, Language, PracticeArea
 from lawzana import emails, privacy
 from lawzana.queue import publish_after_commit
 
@@ -49,6 +49,8 @@ def lead_submit(
     phone: str,
     consents: list[str],
     from_empty_state: bool = False,
+    requested_firm: Firm | None = None,
+    requested_firm_only: bool = False,
     ip: str = "",
     user_agent: str = "",
 ) -> tuple[Lead, bool]:
@@ -56,6 +58,8 @@ def lead_submit(
     email and description within 24 hours return the earlier request instead of a new one."""
     if privacy.PROCESS not in consents:
         raise ValueError("A request needs the consent to process it.")
+    if requested_firm_only and requested_firm is None:
+        raise ValueError("A request for one firm only needs that firm.")
     key = dedupe_key(email=email, description=description)
     earlier = (
         Lead.objects.select_for_update()
@@ -80,6 +84,8 @@ def lead_submit(
         email=email,
         phone=phone,
         from_empty_state=from_empty_state,
+        requested_firm=requested_firm,
+        requested_firm_only=requested_firm_only,
         dedupe_key=key,
         ip_hash=ip_hash,
         status=Lead.Status.NEW if settings.LEAD_EMAIL_CONFIRMATION else Lead.Status.CONFIRMED,

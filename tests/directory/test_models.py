@@ -190,3 +190,21 @@ def test_years_in_practice_count_from_the_founding_year():
 
     assert FirmFactory(year_established=this_year - 12).years_in_practice == 12
     assert FirmFactory(year_established=None).years_in_practice is None
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [
+        ("Songhua River Legal Partners (demo)", "SR"),
+        ("Ice Lantern Law Office", "IL"),
+        ("dacheng", "D"),
+        ("北京大成律师事务所", "北"),
+        ("(demo)", "D"),
+        ("—", "?"),
+    ],
+)
+def test_a_firm_without_a_logo_is_marked_by_its_initials(name, initials):
+    firm = Firm(name=name, slug="any-firm")
+
+    assert firm.initials == initials
+    assert firm.mark_tone == Firm(name="Another name", slug="any-firm").mark_tone  # by slug, stable
