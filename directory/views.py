@@ -6,8 +6,11 @@ from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from lawzana.breadcrumbs import breadcrumbs
 from lawzana.page_cache import shared_page
 
 from . import ranking
@@ -38,7 +41,17 @@ def _firm_detail(request, slug):
     except Firm.DoesNotExist as exc:
         raise Http404("No listed firm with this address.") from exc
     profile_view_count(request, firm.pk)
-    response = render(request, "directory/firm_detail.html", {"firm": firm, "firm_ld": _firm_ld(firm)})
+    offices = list(firm.offices.all())
+    main_office = next((office for office in offices if office.is_headquarters), offices[0] if offices else None)
+    trail = [(_("Cities"), reverse("guides:city_index"))]
+    if main_office is not None:
+        trail.append((main_office.city.name, main_office.city.get_absolute_url()))
+    trail.append((firm.name, firm.get_absolute_url()))
+    response = render(
+        request,
+        "directory/firm_detail.html",
+        {"firm": firm, "firm_ld": _firm_ld(firm), "main_office": main_office, **breadcrumbs(*trail)},
+    )
     # Served again from the cache, the page still counts as a view.
     response.shared_page_on_serve = ("directory.stats.profile_view_count", (firm.pk,))
     return response

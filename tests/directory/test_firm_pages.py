@@ -3,6 +3,7 @@
 import datetime
 import json
 
+import html5lib
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import connection
@@ -369,3 +370,76 @@ def test_the_sitemap_lists_the_profiles_of_listed_firms_only(client, firm, setti
 
     assert f"<loc>{SITE_URL}{PROFILE}</loc>" in content
     assert "/firms/hidden-firm/" not in content
+
+
+# --- Contacting the firm from its profile ------------------------------------------------
+
+
+def test_the_profile_offers_to_send_a_request_to_this_firm(client, firm):
+    tree = html5lib.parse(client.get(PROFILE).content.decode(), namespaceHTMLElements=False)
+
+    (cta,) = [a for a in tree.iter("a") if "".join(a.itertext()).strip() == "Send your request to this firm"]
+    assert cta.get("href") == "/requests/new/?firm=songhua-river-law"
+    form = client.get(cta.get("href")).content.decode()
+    assert "Your request goes to Songhua River Law" in form
+
+
+def test_a_firm_not_taking_requests_sends_visitors_to_similar_firms(client, firm, harbin):
+    firm.is_accepting_leads = False
+    firm.save()
+
+    page = client.get(PROFILE).content.decode()
+
+    assert "Send your request to this firm" not in page
+    assert "This firm is not taking new requests through Lawzana at the moment." in page
+    assert f'href="/requests/new/?city={harbin.pk}">Send your request to similar firms</a>' in page
+
+
+def test_the_contact_card_gives_the_contact_facts_the_firm_publishes(client, firm):
+    tree = html5lib.parse(client.get(PROFILE).content.decode(), namespaceHTMLElements=False)
+
+    (card,) = [el for el in tree.iter("section") if el.get("class") == "contact-card"]
+    text = " ".join(" ".join(card.itertext()).split())
+    assert "18 Zhongyang Street, 150010, Harbin" in text
+    assert "+86 451 8888 0000" in text
+    assert "hello@songhua.example.com" in text
+    assert "songhua.example.com" in text
+    hrefs = {a.get("href") for a in card.iter("a")}
+    assert {"tel:+8645188880000", "mailto:hello@songhua.example.com", "https://songhua.example.com"} <= hrefs
+
+
+def test_a_firm_that_publishes_no_contact_facts_still_has_the_request_button(client, harbin):
+    bare = FirmFactory(name="Quiet Law", slug="quiet-law")
+
+    page = client.get(bare.get_absolute_url()).content.decode()
+
+    assert "Send your request to this firm" in page
+    assert "Published by the firm" not in page
+
+
+def test_a_firm_without_a_logo_shows_its_initials_and_one_with_a_logo_its_logo(client, firm):
+    page = client.get(PROFILE).content.decode()
+
+    assert '<span class="firm-mark firm-mark--large firm-mark--initials firm-mark--tone' in page
+    assert '" aria-hidden="true">SR</span>' in page
+    assert "logo.png" not in page
+
+
+def test_the_profile_has_a_breadcrumb_for_people_and_search_engines(client, firm, harbin, settings, assert_valid_html):
+    settings.SITE_URL = SITE_URL
+    tree = assert_valid_html(client.get(PROFILE).content)
+
+    (nav,) = [el for el in tree.iter("nav") if el.get("class") == "breadcrumbs"]
+    assert [" ".join("".join(li.itertext()).split()) for li in nav.iter("li")] == [
+        "Home",
+        "Cities",
+        "Harbin",
+        "Songhua River Law",
+    ]
+    trail = json_ld(tree, "BreadcrumbList")["itemListElement"]
+    assert [(item["position"], item["name"], item["item"]) for item in trail] == [
+        (1, "Home", f"{SITE_URL}/"),
+        (2, "Cities", f"{SITE_URL}/lawyers/"),
+        (3, "Harbin", f"{SITE_URL}{harbin.get_absolute_url()}"),
+        (4, "Songhua River Law", f"{SITE_URL}{PROFILE}"),
+    ]
