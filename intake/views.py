@@ -257,6 +257,7 @@ class LeadWizard(SessionWizardView):
             is_last_step=current == self.steps.last,
             policy_version=privacy.POLICY_VERSION,
             fanout=settings.LEAD_FANOUT,
+            email_confirmation=settings.LEAD_EMAIL_CONFIRMATION,
             description_max=DESCRIPTION_MAX,
         )
         return context

@@ -716,6 +716,9 @@ def test_the_first_step_says_how_many_firms_at_most_will_receive_the_request(cli
     page = " ".join(client.get(URL).content.decode().split())
 
     assert "at most 2 law firms" in page
+    assert "No firm sees it before you confirm your email address." in page
+    settings.LEAD_EMAIL_CONFIRMATION = False
+    assert "confirm your email" not in client.get(URL).content.decode()
 
 
 def test_a_long_description_is_never_cut_short_the_limit_is_shown_and_counted(client, harbin, cyber_law):
