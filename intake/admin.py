@@ -70,6 +70,8 @@ class LeadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "budget",
         "preferred_language",
         "client_type",
+        "requested_firm",
+        "requested_firm_only",
     )
     PII_FIELDS = ("description", "name", "email", "phone")
     MASKED_FIELDS = ("masked_description", "masked_name", "masked_email", "masked_phone")

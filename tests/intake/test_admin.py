@@ -78,6 +78,15 @@ def test_staff_without_the_permission_see_masked_pii_on_the_detail_page(operator
     assert "process" in content.lower()  # the consent inline
 
 
+def test_the_detail_page_names_the_firm_the_client_chose(operator):
+    lead = LeadFactory(requested_firm=FirmFactory(name="Chosen Law"), requested_firm_only=True)
+
+    content = operator.get(reverse("admin:intake_lead_change", args=[lead.pk])).content.decode()
+
+    assert "Firm the client chose" in content and "Chosen Law" in content
+    assert "Only the firm the client chose" in content
+
+
 def test_staff_without_the_permission_can_search_by_number_only(operator, lead):
     url = reverse("admin:intake_lead_changelist")
 
