@@ -13,7 +13,14 @@ from lawzana.page_cache import shared_page
 from . import ranking
 from .models import Article, Firm
 from .search import MAX_QUERY_LENGTH
-from .selectors import firm_profile, firm_search, firms_for_compare, lawyer_search, with_card_data
+from .selectors import (
+    firm_profile,
+    firm_search,
+    firms_for_compare,
+    firms_picked,
+    lawyer_search,
+    with_card_data,
+)
 from .stats import profile_view_count
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
@@ -90,27 +97,34 @@ def article_detail(request, slug, article):
     return render(request, "directory/article_detail.html", {"article": article, "firm": article.firm})
 
 
+# A listing shows FIRMS_PER_PAGE firms to tick. Values past this many come from an edited
+# address and are not looked up, so the page's work stays bounded.
+COMPARE_PICKS_READ = 20
+
+
 @login_not_required
 @require_safe
 def compare(request):
-    # Repeats dropped, order kept; a value that cannot be a slug is an unknown firm.
-    slugs = list(dict.fromkeys(request.GET.getlist("firm")))
-    valid = [slug for slug in slugs if SLUG.fullmatch(slug)]
+    """Up to COMPARE_MAX_FIRMS firms side by side. Picking more, or a firm that is gone, is a
+    mistake a visitor can make from a listing: the page says what happened and compares what
+    it can, never an error page."""
     maximum = settings.COMPARE_MAX_FIRMS
-    error = None
-    firms = []
-    if len(slugs) > maximum:
-        error = "too_many"
-    elif slugs:
-        firms = firms_for_compare(slugs=valid)
-        if len(firms) < len(slugs):
-            error = "unknown"
-    status = 400 if error else 200
+    # Repeats and blanks dropped, order kept; a value that cannot be a slug is an unknown firm.
+    picked = [slug for slug in dict.fromkeys(request.GET.getlist("firm")) if slug.strip()][:COMPARE_PICKS_READ]
+    found = firms_picked(slugs=[slug for slug in picked if SLUG.fullmatch(slug)])
+    compared, left_out = found[:maximum], found[maximum:]
+    firms = firms_for_compare(slugs=[firm.slug for firm in compared]) if compared else []
     return render(
         request,
         "directory/firm_compare.html",
-        {"firms": firms, "error": error, "maximum": maximum, "requested": len(slugs)},
-        status=status,
+        {
+            "firms": firms,
+            "maximum": maximum,
+            "left_out": left_out,
+            # To choose another set: every firm picked, the compared ones ticked.
+            "choices": [(firm, firm in compared) for firm in found],
+            "unknown_count": len(picked) - len(found),
+        },
     )
 
 
