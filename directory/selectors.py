@@ -97,6 +97,27 @@ def firms_for_compare(*, slugs: list[str]) -> list[Firm]:
     return [by_slug[slug] for slug in slugs if slug in by_slug]
 
 
+def listed_firm_counts(*, city: City, covers: dict[int, list[int]]) -> dict[int, int]:
+    """For each practice area in `covers` ({area pk: the pks it covers, its areas' too for a
+    group}), how many listed firms offer it from an office in `city`. One query."""
+    if not covers:
+        return {}
+    has_office = Office.objects.filter(firm_id=OuterRef("firm_id"), city=city)
+    offers = (
+        Firm.practice_areas.through.objects.filter(
+            practicearea_id__in={pk for pks in covers.values() for pk in pks}, firm__is_listed=True
+        )
+        .filter(Exists(has_office))
+        .values_list("practicearea_id", "firm_id")
+    )
+    firms_by_area: dict[int, set[int]] = {}
+    for area_id, firm_id in offers:
+        firms_by_area.setdefault(area_id, set()).add(firm_id)
+    return {
+        pk: len(set().union(*(firms_by_area.get(covered, set()) for covered in pks))) for pk, pks in covers.items()
+    }
+
+
 def firm_search(*, query: str) -> QuerySet:
     """Listed firms matching free text: names, description, practice areas and their
     synonyms, cities, languages, lawyers. Case- and accent-insensitive. PostgreSQL uses

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -19,11 +20,14 @@ from .selectors import (
     firms_for_compare,
     firms_picked,
     lawyer_search,
+    listed_firm_counts,
     with_card_data,
 )
 from .stats import profile_view_count
+from .suggestions import suggest
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # How long a whole public page of this app stays cached for anonymous visitors (shared_page).
@@ -136,9 +140,10 @@ def search(request):
 
 
 def _search(request):
-    query = request.GET.get("q", "").strip()
+    # Control characters (a NUL) mean nothing in a search and are not allowed in HTML.
+    query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", "")).strip()
     too_long = len(query) > MAX_QUERY_LENGTH
-    firms = lawyers = None
+    firms = lawyers = suggestions = None
     page = None
     if query:
         paginator = Paginator(with_card_data(firm_search(query=query)), settings.FIRMS_PER_PAGE)
@@ -148,6 +153,7 @@ def _search(request):
             raise Http404(str(exc)) from exc
         firms = page.object_list
         lawyers = lawyer_search(query=query)[:10]
+        suggestions = _suggestions(query)
     return render(
         request,
         "directory/search.html",
@@ -158,8 +164,34 @@ def _search(request):
             "firms": firms,
             "lawyers": lawyers,
             "page_obj": page,
+            "suggestions": suggestions,
         },
     )
+
+
+def _suggestions(query):
+    """The practice areas that fit the query, each with how many firms offer it in the city
+    the query names (None without a city): a city page is linked only when it lists firms."""
+    found = suggest(query)
+    city = found.city
+    counts = listed_firm_counts(city=city, covers=found.covers) if city else {}
+    return {
+        "city": city,
+        "areas": [
+            {
+                "area": area,
+                "firm_count": counts.get(area.pk),
+                # The request form's pickers take practice areas, never groups.
+                "request_query": urlencode(
+                    {
+                        **({} if area.is_group else {"practice_area": area.pk}),
+                        **({"city": city.pk} if city else {}),
+                    }
+                ),
+            }
+            for area in found.areas
+        ],
+    }
 
 
 @login_not_required
