@@ -341,3 +341,33 @@ def test_the_query_stays_escaped_next_to_the_suggestions(client, areas, harbin):
     assert "<script>alert(" not in content
     assert "&lt;script&gt;alert(" in content
     assert "Divorce &amp; Separation" in content
+
+
+def search_forms(response):
+    """{form's accessible name: the text of the label of its box} for each search form."""
+    tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    labels = {label.get("for"): " ".join("".join(label.itertext()).split()) for label in tree.iter("label")}
+    forms = {}
+    for form in tree.iter("form"):
+        if form.get("role") != "search":
+            continue
+        assert (form.get("method"), form.get("action")) == ("get", SEARCH)
+        (box,) = [element for element in form.iter("input") if element.get("name") == "q"]
+        forms[form.get("aria-label")] = labels[box.get("id")]
+    return forms
+
+
+@pytest.mark.parametrize("path", ["/", "/practice-areas/", "/lawyers/", "/firms/compare/", "/no-such-page/"])
+def test_every_page_has_a_search_box_in_its_header(client, areas, path):
+    forms = search_forms(client.get(path))
+
+    assert forms["Search the site"] == "Your problem in a few words, or a law firm's or lawyer's name"
+
+
+def test_the_home_page_has_a_search_box_of_its_own(client, areas, assert_valid_html):
+    response = client.get("/")
+
+    assert_valid_html(response.content)
+    assert len(search_forms(response)) == 2
+    assert "Or tell us your problem in your own words" in response.content.decode()
+    assert 'id="home-search-q"' in response.content.decode()
