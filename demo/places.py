@@ -86,43 +86,50 @@ PRACTICE_AREAS = [
             (
                 "Corporate & Company Law",
                 "corporate-and-company-law",
-                "company formation\nWFOE\nshareholders\narticles of association\ngovernance",
+                "company formation\nWFOE\nshareholders\narticles of association\ngovernance\n"
+                "start a company\nset up a business\nbusiness partner\nco-founder\nshares",
                 "Forming companies, shareholder arrangements, directors' duties and corporate governance.",
             ),
             (
                 "Mergers & Acquisitions",
                 "mergers-and-acquisitions",
-                "M&A\nacquisition\nshare purchase\ndue diligence\njoint venture",
+                "M&A\nacquisition\nshare purchase\ndue diligence\njoint venture\nbuy a company\n"
+                "sell my business\ntakeover\nmerger",
                 "Buying, selling or combining businesses, including due diligence and deal documents.",
             ),
             (
                 "Foreign Investment",
                 "foreign-investment",
-                "FDI\nnegative list\nmarket entry\nforeign-invested enterprise",
+                "FDI\nnegative list\nmarket entry\nforeign-invested enterprise\ninvesting from abroad\n"
+                "foreign investor\nopen a local office",
                 "Entering the market as a foreign investor, from structuring to approvals and reporting.",
             ),
             (
                 "Banking & Finance",
                 "banking-and-finance",
-                "loans\nsecurity interests\nfintech\nfinancial regulation",
+                "loans\nsecurity interests\nfintech\nfinancial regulation\nbank\nborrow money\nguarantor\n"
+                "bank account frozen",
                 "Lending, security over assets, financial products and the rules on financial institutions.",
             ),
             (
                 "Tax",
                 "tax",
-                "VAT\ncorporate income tax\nindividual income tax\ntransfer pricing",
+                "VAT\ncorporate income tax\nindividual income tax\ntransfer pricing\ntaxes\ntax return\n"
+                "tax bill\ntax audit",
                 "Tax planning, filings, audits and disputes for companies and individuals.",
             ),
             (
                 "Bankruptcy & Insolvency",
                 "bankruptcy-and-insolvency",
-                "liquidation\nrestructuring\ncreditors\ninsolvency",
+                "liquidation\nrestructuring\ncreditors\ninsolvency\nbankrupt\ncannot pay my debts\n"
+                "closing the company\nwinding up",
                 "Restructuring, liquidation and creditors' claims when a debtor cannot pay.",
             ),
             (
                 "Commercial Contracts",
                 "commercial-contracts",
-                "contract drafting\nagreements\nterms and conditions\nbreach of contract",
+                "contract drafting\nagreements\nterms and conditions\nbreach of contract\ncontract\n"
+                "supplier\nbroke the contract\ndid not deliver",
                 "Drafting, negotiating and enforcing agreements between businesses.",
             ),
         ],
@@ -138,25 +145,28 @@ PRACTICE_AREAS = [
             (
                 "Cyber Law, Data Privacy and Data Protection",
                 "cyber-law-data-privacy-and-data-protection",
-                "PIPL\nGDPR\nprivacy\ndata breach\ncybersecurity\ncross-border data transfer",
+                "PIPL\nGDPR\nprivacy\ndata breach\ncybersecurity\ncross-border data transfer\ndata leak\n"
+                "leaked\nhacked\npersonal information\ncustomer data\nsurveillance",
                 "Personal information, data security, cybersecurity duties and responses to data incidents.",
             ),
             (
                 "E-commerce & Internet",
                 "e-commerce-and-internet",
-                "online shop\nplatform\nmarketplace\nE-commerce Law\nlive streaming",
+                "online shop\nplatform\nmarketplace\nE-commerce Law\nlive streaming\nselling online\n"
+                "online store\nwebsite\napp\nonline seller",
                 "Online sales, platform rules, consumer terms and internet content requirements.",
             ),
             (
                 "Technology Transactions & Outsourcing",
                 "technology-transactions-and-outsourcing",
-                "software licence\nSaaS\nIT outsourcing\ncloud contract",
+                "software licence\nSaaS\nIT outsourcing\ncloud contract\nsoftware\napp development\ndeveloper\ncloud",
                 "Licensing, development, cloud and outsourcing agreements for technology.",
             ),
             (
                 "Telecommunications & Media",
                 "telecommunications-and-media",
-                "telecom licence\nICP licence\nbroadcasting\nmedia regulation",
+                "telecom licence\nICP licence\nbroadcasting\nmedia regulation\ntelevision\nnewspaper\n"
+                "video platform\nphone network",
                 "Licences and regulation for telecom services, broadcasting and online media.",
             ),
         ],
@@ -172,25 +182,29 @@ PRACTICE_AREAS = [
             (
                 "Intellectual Property",
                 "intellectual-property",
-                "IP\nIP enforcement\ncounterfeits\nIP litigation\nlicensing",
+                "IP\nIP enforcement\ncounterfeits\nIP litigation\nlicensing\nidea stolen\ncopycat\n"
+                "fake products\nknock-off",
                 "Registering, licensing and enforcing intellectual property rights of all kinds.",
             ),
             (
                 "Patents",
                 "patents",
-                "patent filing\ninvention\nutility model\ndesign patent\npatent infringement",
+                "patent filing\ninvention\nutility model\ndesign patent\npatent infringement\nmy invention\n"
+                "copied my product",
                 "Filing, prosecuting, licensing and litigating patents.",
             ),
             (
                 "Trademarks",
                 "trademarks",
-                "brand\ntrademark registration\nlogo\ntrademark squatting",
+                "brand\ntrademark registration\nlogo\ntrademark squatting\nbrand name\n"
+                "someone registered my brand\nfake brand",
                 "Clearing, registering and defending brand names and logos.",
             ),
             (
                 "Copyright",
                 "copyright",
-                "software copyright\npiracy\nauthors' rights\ncontent licensing",
+                "software copyright\npiracy\nauthors' rights\ncontent licensing\nmy photos\nmy music\nbook\n"
+                "copied my work\nused my photo",
                 "Ownership, registration, licensing and infringement of creative works and software.",
             ),
         ],
@@ -206,19 +220,23 @@ PRACTICE_AREAS = [
             (
                 "Employment & Labour",
                 "employment-and-labour",
-                "labor law\nlabour contract\ndismissal\nseverance\nlabour arbitration",
+                "labor law\nlabour contract\ndismissal\nseverance\nlabour arbitration\nemployer\nemployee\n"
+                "boss\nsalary\nunpaid wages\nnot paid\novertime\nfired\nsacked\nlaid off\nworkplace\n"
+                "harassment at work",
                 "Employment contracts, dismissals, workplace disputes and HR compliance.",
             ),
             (
                 "Employee Benefits & Social Insurance",
                 "employee-benefits-and-social-insurance",
-                "pension\nsocial security\nhousing fund\nincentive plans\nstock options",
+                "pension\nsocial security\nhousing fund\nincentive plans\nstock options\nretirement\nbonus\n"
+                "sick leave\nmaternity leave",
                 "Social insurance, pensions, housing funds and employee incentive plans.",
             ),
             (
                 "Immigration & Visas",
                 "immigration-and-visas",
-                "work permit\nresidence permit\nvisa\nZ visa\ntalent visa",
+                "work permit\nresidence permit\nvisa\nZ visa\ntalent visa\nvisa refused\nwork visa\n"
+                "moving abroad\nforeigner\npassport",
                 "Work permits, residence permits and visas for foreign staff and their families.",
             ),
         ],
@@ -234,31 +252,35 @@ PRACTICE_AREAS = [
             (
                 "Civil Litigation",
                 "civil-litigation",
-                "lawsuit\ncourt case\nsue\nappeal\nenforcement of judgment",
+                "lawsuit\ncourt case\nsue\nappeal\nenforcement of judgment\nsue someone\ntaken to court\n"
+                "court summons\ncompensation\ndamages\nclaim",
                 "Bringing or defending civil claims before the courts.",
             ),
             (
                 "Arbitration & Mediation",
                 "arbitration-and-mediation",
-                "CIETAC\ninternational arbitration\nADR\nmediation",
+                "CIETAC\ninternational arbitration\nADR\nmediation\nsettle out of court\nmediator\narbitration clause",
                 "Settling disputes out of court through arbitration or mediation.",
             ),
             (
                 "Debt Collection",
                 "debt-collection",
-                "unpaid invoices\nrecovery\ncreditor\npayment order",
+                "unpaid invoices\nrecovery\ncreditor\npayment order\nowes me money\nunpaid bill\n"
+                "client refuses to pay\ncustomer has not paid\nrecover money\nlent money",
                 "Recovering unpaid debts through demands, negotiation and legal action.",
             ),
             (
                 "Criminal Defence",
                 "criminal-defence",
-                "criminal defense\narrest\ndetention\ncriminal charges",
+                "criminal defense\narrest\ndetention\ncriminal charges\npolice\narrested\n"
+                "charged with a crime\nprison\nbail\naccused\ntheft\ndrunk driving",
                 "Representing people suspected or accused of crimes, from investigation to trial.",
             ),
             (
                 "White-Collar Crime & Anti-Corruption",
                 "white-collar-crime-and-anti-corruption",
-                "bribery\nfraud\ninternal investigation\ncompliance\nanti-bribery",
+                "bribery\nfraud\ninternal investigation\ncompliance\nanti-bribery\nembezzlement\nscam\n"
+                "kickbacks\nwhistleblower\nmoney laundering",
                 "Fraud, bribery and corporate crime, including internal investigations.",
             ),
         ],
@@ -274,19 +296,22 @@ PRACTICE_AREAS = [
             (
                 "Family Law",
                 "family-law",
-                "marriage\nprenuptial agreement\nadoption\nfamily dispute",
+                "marriage\nprenuptial agreement\nadoption\nfamily dispute\nchildren\nson\ndaughter\nparents\n"
+                "husband\nwife\npaternity\nguardianship\ndomestic violence",
                 "Marriage, partnerships, children and other family relationships.",
             ),
             (
                 "Divorce & Separation",
                 "divorce-and-separation",
-                "divorce\nchild custody\nalimony\nproperty division",
+                "divorce\nchild custody\nalimony\nproperty division\nseparation\nsplit up\ncustody\n"
+                "child support\nvisiting rights\nspouse",
                 "Ending a marriage, dividing property and arranging for children.",
             ),
             (
                 "Wills, Inheritance & Estates",
                 "wills-inheritance-and-estates",
-                "will\nsuccession\nprobate\nestate planning\ninheritance",
+                "will\nsuccession\nprobate\nestate planning\ninheritance\nmy father died\nmy mother died\n"
+                "death\ninherit\nheir\nfamily home",
                 "Wills, succession and the administration of estates.",
             ),
         ],
@@ -302,19 +327,21 @@ PRACTICE_AREAS = [
             (
                 "Real Estate",
                 "real-estate",
-                "property purchase\nland use rights\nconveyancing\nmortgage",
+                "property purchase\nland use rights\nconveyancing\nmortgage\nbuy a house\nbuy a flat\n"
+                "apartment\nhome purchase\nproperty developer",
                 "Buying, selling and financing land use rights and buildings.",
             ),
             (
                 "Construction",
                 "construction",
-                "construction contract\ncontractor\nbuilding defects\nEPC",
+                "construction contract\ncontractor\nbuilding defects\nEPC\nbuilder\nrenovation\n"
+                "building work\ncracks in the walls\nlate delivery of a building",
                 "Construction contracts, project disputes and building regulation.",
             ),
             (
                 "Landlord & Tenant",
                 "landlord-and-tenant",
-                "lease\ntenancy\nrent\neviction",
+                "lease\ntenancy\nrent\neviction\nlandlord\ntenant\nrenting\ndeposit\nmoving out\nrent increase",
                 "Commercial and residential leases and the disputes they lead to.",
             ),
         ],
@@ -330,25 +357,29 @@ PRACTICE_AREAS = [
             (
                 "Antitrust & Competition",
                 "antitrust-and-competition",
-                "Anti-Monopoly Law\nmerger control\ncartel\nabuse of dominance",
+                "Anti-Monopoly Law\nmerger control\ncartel\nabuse of dominance\nmonopoly\nprice fixing\n"
+                "unfair competition\ncompetitor",
                 "Merger filings, cartels, dominance and other competition rules.",
             ),
             (
                 "Consumer Protection",
                 "consumer-protection",
-                "consumer rights\nproduct liability\nrefund\nadvertising law",
+                "consumer rights\nproduct liability\nrefund\nadvertising law\nfaulty product\n"
+                "broken product\nwarranty\nshop refused to refund\ndefective\nmisleading advert",
                 "Consumer rights, product safety, advertising and complaints.",
             ),
             (
                 "Environmental Law",
                 "environmental-law",
-                "pollution\nenvironmental impact assessment\nemissions\nESG",
+                "pollution\nenvironmental impact assessment\nemissions\nESG\nnoise\nfactory smoke\n"
+                "water pollution\nwaste",
                 "Environmental permits, pollution rules and environmental liability.",
             ),
             (
                 "Customs & International Trade",
                 "customs-and-international-trade",
-                "import\nexport control\ntariffs\nsanctions\ncustoms",
+                "import\nexport control\ntariffs\nsanctions\ncustoms\nshipping goods\ncustoms duty\n"
+                "import licence\ngoods stuck at customs\nexporting",
                 "Import and export rules, tariffs, export controls and trade sanctions.",
             ),
         ],

@@ -72,13 +72,50 @@ def firm_profile(*, slug: str) -> Firm:
     )
 
 
+def firms_picked(*, slugs: list[str]) -> list[Firm]:
+    """The listed firms among `slugs`, in that order, with their names only: who was picked
+    to compare, before the comparison loads anything else."""
+    by_slug = {firm.slug: firm for firm in Firm.objects.listed().filter(slug__in=slugs).only("slug", "name")}
+    return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+
 def firms_for_compare(*, slugs: list[str]) -> list[Firm]:
-    firms = with_card_data(Firm.objects.listed().filter(slug__in=slugs)).prefetch_related(
-        Prefetch("practice_areas", queryset=PracticeArea.objects.order_by("name")),
-        Prefetch("offices", queryset=Office.objects.select_related("city"), to_attr="all_offices"),
+    """Listed firms with what the comparison table shows, in the order of `slugs`."""
+    firms = (
+        Firm.objects.listed()
+        .filter(slug__in=slugs)
+        # The long texts stay in the database: the table shows none of them.
+        .defer("description_md", "description_html", "search_text", "search_vector")
+        .prefetch_related(
+            "languages",
+            "fees",
+            Prefetch("practice_areas", queryset=PracticeArea.objects.order_by("name")),
+            Prefetch("offices", queryset=Office.objects.select_related("city"), to_attr="all_offices"),
+        )
     )
     by_slug = {firm.slug: firm for firm in firms}
     return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+
+def listed_firm_counts(*, city: City, covers: dict[int, list[int]]) -> dict[int, int]:
+    """For each practice area in `covers` ({area pk: the pks it covers, its areas' too for a
+    group}), how many listed firms offer it from an office in `city`. One query."""
+    if not covers:
+        return {}
+    has_office = Office.objects.filter(firm_id=OuterRef("firm_id"), city=city)
+    offers = (
+        Firm.practice_areas.through.objects.filter(
+            practicearea_id__in={pk for pks in covers.values() for pk in pks}, firm__is_listed=True
+        )
+        .filter(Exists(has_office))
+        .values_list("practicearea_id", "firm_id")
+    )
+    firms_by_area: dict[int, set[int]] = {}
+    for area_id, firm_id in offers:
+        firms_by_area.setdefault(area_id, set()).add(firm_id)
+    return {
+        pk: len(set().union(*(firms_by_area.get(covered, set()) for covered in pks))) for pk, pks in covers.items()
+    }
 
 
 def firm_search(*, query: str) -> QuerySet:

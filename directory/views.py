@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -16,10 +17,20 @@ from lawzana.page_cache import shared_page
 from . import ranking
 from .models import Article, Firm
 from .search import MAX_QUERY_LENGTH
-from .selectors import firm_profile, firm_search, firms_for_compare, lawyer_search, with_card_data
+from .selectors import (
+    firm_profile,
+    firm_search,
+    firms_for_compare,
+    firms_picked,
+    lawyer_search,
+    listed_firm_counts,
+    with_card_data,
+)
 from .stats import profile_view_count
+from .suggestions import suggest
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # How long a whole public page of this app stays cached for anonymous visitors (shared_page).
@@ -103,27 +114,34 @@ def article_detail(request, slug, article):
     return render(request, "directory/article_detail.html", {"article": article, "firm": article.firm})
 
 
+# A listing shows FIRMS_PER_PAGE firms to tick. Values past this many come from an edited
+# address and are not looked up, so the page's work stays bounded.
+COMPARE_PICKS_READ = 20
+
+
 @login_not_required
 @require_safe
 def compare(request):
-    # Repeats dropped, order kept; a value that cannot be a slug is an unknown firm.
-    slugs = list(dict.fromkeys(request.GET.getlist("firm")))
-    valid = [slug for slug in slugs if SLUG.fullmatch(slug)]
+    """Up to COMPARE_MAX_FIRMS firms side by side. Picking more, or a firm that is gone, is a
+    mistake a visitor can make from a listing: the page says what happened and compares what
+    it can, never an error page."""
     maximum = settings.COMPARE_MAX_FIRMS
-    error = None
-    firms = []
-    if len(slugs) > maximum:
-        error = "too_many"
-    elif slugs:
-        firms = firms_for_compare(slugs=valid)
-        if len(firms) < len(slugs):
-            error = "unknown"
-    status = 400 if error else 200
+    # Repeats and blanks dropped, order kept; a value that cannot be a slug is an unknown firm.
+    picked = [slug for slug in dict.fromkeys(request.GET.getlist("firm")) if slug.strip()][:COMPARE_PICKS_READ]
+    found = firms_picked(slugs=[slug for slug in picked if SLUG.fullmatch(slug)])
+    compared, left_out = found[:maximum], found[maximum:]
+    firms = firms_for_compare(slugs=[firm.slug for firm in compared]) if compared else []
     return render(
         request,
         "directory/firm_compare.html",
-        {"firms": firms, "error": error, "maximum": maximum, "requested": len(slugs)},
-        status=status,
+        {
+            "firms": firms,
+            "maximum": maximum,
+            "left_out": left_out,
+            # To choose another set: every firm picked, the compared ones ticked.
+            "choices": [(firm, firm in compared) for firm in found],
+            "unknown_count": len(picked) - len(found),
+        },
     )
 
 
@@ -135,9 +153,10 @@ def search(request):
 
 
 def _search(request):
-    query = request.GET.get("q", "").strip()
+    # Control characters (a NUL) mean nothing in a search and are not allowed in HTML.
+    query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", "")).strip()
     too_long = len(query) > MAX_QUERY_LENGTH
-    firms = lawyers = None
+    firms = lawyers = suggestions = None
     page = None
     if query:
         paginator = Paginator(with_card_data(firm_search(query=query)), settings.FIRMS_PER_PAGE)
@@ -147,6 +166,7 @@ def _search(request):
             raise Http404(str(exc)) from exc
         firms = page.object_list
         lawyers = lawyer_search(query=query)[:10]
+        suggestions = _suggestions(query)
     return render(
         request,
         "directory/search.html",
@@ -157,8 +177,34 @@ def _search(request):
             "firms": firms,
             "lawyers": lawyers,
             "page_obj": page,
+            "suggestions": suggestions,
         },
     )
+
+
+def _suggestions(query):
+    """The practice areas that fit the query, each with how many firms offer it in the city
+    the query names (None without a city): a city page is linked only when it lists firms."""
+    found = suggest(query)
+    city = found.city
+    counts = listed_firm_counts(city=city, covers=found.covers) if city else {}
+    return {
+        "city": city,
+        "areas": [
+            {
+                "area": area,
+                "firm_count": counts.get(area.pk),
+                # The request form's pickers take practice areas, never groups.
+                "request_query": urlencode(
+                    {
+                        **({} if area.is_group else {"practice_area": area.pk}),
+                        **({"city": city.pk} if city else {}),
+                    }
+                ),
+            }
+            for area in found.areas
+        ],
+    }
 
 
 @login_not_required
