@@ -15,6 +15,7 @@ from lawzana.breadcrumbs import breadcrumbs
 from lawzana.page_cache import shared_page
 
 from . import ranking
+from .firm_slugs import could_be_slug
 from .models import Article, Firm
 from .search import MAX_QUERY_LENGTH
 from .selectors import (
@@ -29,7 +30,6 @@ from .selectors import (
 from .stats import profile_view_count
 from .suggestions import suggest
 
-SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -128,7 +128,7 @@ def compare(request):
     maximum = settings.COMPARE_MAX_FIRMS
     # Repeats and blanks dropped, order kept; a value that cannot be a slug is an unknown firm.
     picked = [slug for slug in dict.fromkeys(request.GET.getlist("firm")) if slug.strip()][:COMPARE_PICKS_READ]
-    found = firms_picked(slugs=[slug for slug in picked if SLUG.fullmatch(slug)])
+    found = firms_picked(slugs=[slug for slug in picked if could_be_slug(slug)])
     compared, left_out = found[:maximum], found[maximum:]
     firms = firms_for_compare(slugs=[firm.slug for firm in compared]) if compared else []
     return render(
