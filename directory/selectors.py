@@ -44,6 +44,30 @@ def with_card_data(firms: QuerySet, *, city: City | None = None) -> QuerySet:
     )
 
 
+def firms_nearby(*, practice_area: PracticeArea, city: City, limit: int) -> list[Firm]:
+    """Up to `limit` listed firms offering `practice_area` from an office elsewhere in `city`'s
+    country: those with an office in its region first, then the others, each by rank. Where
+    intake matching looks when a city has no firm (city, then region, then country), so a page
+    without firms shows whom a request would reach. Two queries.
+
+    Each firm carries `in_region` and `nearby_cities`: the names of its cities in the region
+    (or, for the others, in the country), without `city`."""
+    elsewhere = City.objects.filter(country_id=city.country_id).exclude(pk=city.pk)
+    in_region = Office.objects.filter(firm_id=OuterRef("pk"), city__region_id=city.region_id).exclude(city=city)
+    offices = Office.objects.filter(city__in=elsewhere).select_related("city").order_by("city__name")
+    firms = list(
+        firms_serving(practice_area=practice_area, cities=elsewhere)
+        .annotate(in_region=Exists(in_region))
+        .only("name", "slug", "rating_average", "review_count", "verified_on", "ranking_score")
+        .prefetch_related(Prefetch("offices", queryset=offices, to_attr="offices_elsewhere"))
+        .order_by("-in_region", "-ranking_score", "name")[:limit]
+    )
+    for firm in firms:
+        cities = [o.city for o in firm.offices_elsewhere if not firm.in_region or o.city.region_id == city.region_id]
+        firm.nearby_cities = list(dict.fromkeys(c.name for c in cities))
+    return firms
+
+
 def firm_profile(*, slug: str) -> Firm:
     """A listed firm with everything its profile page shows (raises Firm.DoesNotExist)."""
     return (

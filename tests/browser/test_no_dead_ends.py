@@ -1,0 +1,56 @@
+"""No dead ends, in a real browser: every search leads to a page with firms or a way forward."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import CityFactory, FirmFactory, PracticeAreaFactory
+
+pytestmark = pytest.mark.browser
+
+
+def find(page, *, city, area):
+    """Search with the home page's finder, as a visitor does."""
+    page.goto("/")
+    page.get_by_label("City", exact=True).select_option(label=city)
+    page.get_by_label("Practice area", exact=True).select_option(label=area)
+    page.get_by_role("button", name="Find lawyers").click()
+
+
+def test_the_finder_leads_to_the_firms_of_a_city_and_area_without_a_guide(people, harbin):
+    corporate = PracticeAreaFactory(name="Corporate & Company Law", slug="corporate-and-company-law")
+    for name, ratings in [("Ice Lantern Law Office", [5, 5, 4]), ("Sun Island Counsel", [4])]:
+        FirmFactory(name=name, cities=[harbin], practice_areas=[corporate], ratings=ratings)
+    page = people.open("visitor")
+
+    find(page, city="Harbin", area="Corporate & Company Law")
+
+    expect(page).to_have_url(f"{people.base_url}/lawyers/china/harbin/corporate-and-company-law/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Best Corporate & Company Law Lawyers in Harbin")
+    expect(page.get_by_role("heading", name="Ice Lantern Law Office")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sun Island Counsel")).to_be_visible()
+    expect(page.get_by_text("We have no guide")).to_have_count(0)
+    expect(page.get_by_role("link", name="Find a lawyer in Harbin")).to_be_visible()
+    people.shot(page, "city and area without a guide")
+    people.assert_no_csp_violations()
+
+
+def test_an_empty_city_and_area_shows_firms_nearby_and_opens_the_form_filled_in(people, harbin, cyber_law):
+    daqing = CityFactory(region=harbin.region, name="Daqing", slug="daqing")
+    FirmFactory(name="Oilfield Data Law", cities=[daqing], practice_areas=[cyber_law], ratings=[5, 4])
+    page = people.open("visitor")
+
+    find(page, city="Harbin", area=cyber_law.name)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Best {cyber_law.name} Lawyers in Harbin")
+    expect(page.get_by_text(f"We haven't listed any {cyber_law.name} lawyers in Harbin, China yet.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Firms in other cities of Heilongjiang")).to_be_visible()
+    expect(page.get_by_role("link", name="Oilfield Data Law")).to_be_visible()
+    expect(page.get_by_text("Office in Daqing")).to_be_visible()
+    people.shot(page, "empty city and area")
+
+    page.get_by_role("link", name="Send your request to firms nearby").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Share your needs with law firms")
+    expect(page.get_by_label("What do you need help with?")).to_have_value(str(cyber_law.pk))
+    expect(page.get_by_label("Where?")).to_have_value(str(harbin.pk))
+    people.shot(page, "the form filled in")
+    people.assert_no_csp_violations()
