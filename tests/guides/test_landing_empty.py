@@ -60,6 +60,7 @@ def test_it_shows_the_regions_best_firms_first_then_the_countrys_labelled_as_oth
 
     assert_valid_html(content)
     assert "We haven't listed any Cyber Law, Data Privacy and Data Protection lawyers in Harbin, China yet." in content
+    assert "with an office in Harbin" not in content  # the introduction claims no firm here
     region = content.index("Firms in other cities of Heilongjiang")
     country = content.index("More firms elsewhere in China")
     names = ["Qiqihar Best", "Mudanjiang Middle", "Shanghai Star"]
