@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
-from directory.selectors import firms_nearby, firms_serving, with_card_data
+from directory.selectors import best_firms_by_area, firms_nearby, firms_serving, with_card_data
 from lawzana.page_cache import shared_page
 
 from .forms import FindLawyerForm
@@ -85,22 +85,34 @@ def city_index(request):
     )
 
 
+# Firms shown for each practice area on a city page; the area's page lists them all.
+CITY_FIRMS_PER_AREA = 3
+
+
 @login_not_required
 @require_safe
 def city_detail(request, country, city):
+    """A city's guides and, for each practice area offered there, its best-ranked firms and a
+    link to the city x area page; the request form either way. Three queries, however many
+    areas and firms."""
     city = get_object_or_404(City.objects.with_place(), country__slug=country, slug=city)
-    guides = (
+    guides = list(
         _published_guides()
         .filter(city=city)
         .with_place()
         .order_by("practice_area__parent__position", "practice_area__parent__name", "practice_area__name")
     )
+    areas = [
+        (entry, landing_url(city=city, practice_area=entry.area))
+        for entry in best_firms_by_area(city=city, per_area=CITY_FIRMS_PER_AREA)
+    ]
     return render(
         request,
         "guides/city_detail.html",
         {
             "city": city,
             "guides": guides,
+            "areas": areas,
             **_breadcrumbs((_("Cities"), reverse("guides:city_index")), (city.name, city.get_absolute_url())),
         },
     )

@@ -54,3 +54,51 @@ def test_an_empty_city_and_area_shows_firms_nearby_and_opens_the_form_filled_in(
     expect(page.get_by_label("Where?")).to_have_value(str(harbin.pk))
     people.shot(page, "the form filled in")
     people.assert_no_csp_violations()
+
+
+def test_a_city_page_lists_its_best_firms_by_practice_area_and_offers_the_form(people, harbin, cyber_law):
+    corporate = PracticeAreaFactory(name="Corporate & Company Law", slug="corporate-and-company-law")
+    for number, ratings in enumerate([[5] * 6, [5, 4], [4], []]):
+        FirmFactory(
+            name=f"Harbin Corporate {number + 1}", cities=[harbin], practice_areas=[corporate], ratings=ratings
+        )
+    FirmFactory(name="Songhua Data Law", cities=[harbin], practice_areas=[cyber_law], ratings=[5])
+    page = people.open("visitor")
+
+    page.goto("/lawyers/")
+    page.get_by_role("link", name="Harbin", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lawyers in Harbin")
+    expect(page.get_by_role("heading", level=3, name="Corporate & Company Law")).to_be_visible()
+    expect(page.get_by_role("heading", level=3, name=cyber_law.name)).to_be_visible()
+    for number in (1, 2, 3):
+        expect(page.get_by_role("link", name=f"Harbin Corporate {number}")).to_be_visible()
+    expect(page.get_by_role("link", name="Harbin Corporate 4")).to_have_count(0)
+    expect(page.get_by_role("link", name="Songhua Data Law")).to_be_visible()
+    people.shot(page, "city page")
+
+    page.get_by_role("link", name="See all 4 Corporate & Company Law firms in Harbin").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Best Corporate & Company Law Lawyers in Harbin")
+    expect(page.get_by_role("heading", name="Harbin Corporate 4")).to_be_visible()
+    page.go_back()
+
+    page.get_by_role("link", name="Find a lawyer in Harbin").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Share your needs with law firms")
+    expect(page.get_by_label("Where?")).to_have_value(str(harbin.pk))
+    people.shot(page, "the form with the city filled in")
+    people.assert_no_csp_violations()
+
+
+def test_a_city_with_nothing_listed_says_so_and_still_offers_the_form(people, harbin):
+    daqing = CityFactory(region=harbin.region, name="Daqing", slug="daqing")
+    page = people.open("visitor")
+
+    page.goto(daqing.get_absolute_url())
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lawyers in Daqing")
+    expect(page.get_by_text("We haven't listed any law firm in Daqing yet")).to_be_visible()
+    people.shot(page, "empty city page")
+    page.get_by_role("link", name="Find a lawyer in Daqing").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Share your needs with law firms")
+    expect(page.get_by_label("Where?")).to_have_value(str(daqing.pk))
+    people.assert_no_csp_violations()

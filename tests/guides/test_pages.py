@@ -168,10 +168,13 @@ def test_city_page_lists_the_citys_live_guides_only(client, harbin, mudanjiang, 
     assert elsewhere.get_absolute_url() not in content
 
 
-def test_city_page_without_guides_says_so(client, harbin):
+def test_city_page_without_guides_or_firms_says_so_and_still_offers_the_request_form(client, harbin):
     response = client.get(harbin.get_absolute_url())
 
-    assert "We have not published a guide for Harbin yet." in response.content.decode()
+    content = response.content.decode()
+    assert "We haven't listed any law firm in Harbin yet, and we have not published a guide for it." in content
+    assert f'href="/requests/new/?city={harbin.pk}"' in content
+    assert '<meta name="robots" content="noindex">' in content
 
 
 @pytest.mark.parametrize(("country", "city"), [("china", "atlantis"), ("japan", "harbin")])
