@@ -1,6 +1,7 @@
 """A city page (/lawyers/<country>/<city>/): its guides, the best-ranked firms of each practice
 area offered there with a link to all of them, and the request form with the city filled in."""
 
+import datetime
 import re
 
 import pytest
@@ -130,3 +131,25 @@ def test_it_runs_the_same_few_queries_however_many_areas_and_firms(
 
     assert many == few
 
+
+def test_the_sitemap_lists_a_city_with_firms_and_leaves_out_a_city_with_nothing(client, harbin, cyber_law, settings):
+    settings.SITE_URL = "https://lawzana.example"
+    firm = FirmFactory(cities=[harbin], practice_areas=[cyber_law])
+    empty = CityFactory(region=harbin.region)
+
+    entries = client.get("/sitemap.xml").content.decode()
+
+    assert f"<loc>https://lawzana.example{harbin.get_absolute_url()}</loc>" in entries
+    assert f"<lastmod>{timezone.localdate(firm.updated_at).isoformat()}</lastmod>" in entries
+    assert f"<loc>https://lawzana.example{empty.get_absolute_url()}</loc>" not in entries
+
+
+def test_the_sitemap_dates_a_city_by_its_latest_guide_or_firm(client, harbin, cyber_law):
+    firm = FirmFactory(cities=[harbin], practice_areas=[cyber_law])
+    type(firm).objects.filter(pk=firm.pk).update(updated_at=timezone.now() - datetime.timedelta(days=30))
+    guide = GuideFactory(published=True, city=harbin, practice_area=cyber_law)
+
+    content = client.get("/sitemap.xml").content.decode()
+
+    city_entry = content[content.index(harbin.get_absolute_url()) :].split("</url>")[0]
+    assert f"<lastmod>{timezone.localdate(guide.updated_at).isoformat()}</lastmod>" in city_entry
