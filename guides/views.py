@@ -215,7 +215,8 @@ def _guide_body(guide):
     # The body also shows the city's and practice area's names, which change elsewhere.
     names = f"{guide.city.name}|{guide.city.country.name}|{guide.practice_area.name}"
     digest = hashlib.sha256(names.encode()).hexdigest()[:16]
-    key = f"guide-body:{guide.pk}:{guide.language}:{guide.updated_at.timestamp()}:{digest}"
+    # The version changes with guide_body.html, so that a deploy does not serve the old markup.
+    key = f"guide-body:v2:{guide.pk}:{guide.language}:{guide.updated_at.timestamp()}:{digest}"
     return cache.get_or_set(key, build, settings.GUIDE_CACHE_SECONDS)
 
 
