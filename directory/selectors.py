@@ -60,7 +60,7 @@ def firms_nearby(*, practice_area: PracticeArea, city: City, limit: int) -> list
     firms = list(
         firms_serving(practice_area=practice_area, cities=elsewhere)
         .annotate(in_region=Exists(in_region))
-        .only("name", "slug", "rating_average", "review_count", "verified_on", "ranking_score")
+        .only("name", "slug", "rating_average", "review_count", "verified_on")
         .prefetch_related(Prefetch("offices", queryset=offices, to_attr="offices_elsewhere"))
         .order_by("-in_region", "-ranking_score", "name")[:limit]
     )
