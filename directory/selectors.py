@@ -2,10 +2,12 @@
 portal. Each returns a queryset with what its page needs loaded in a fixed number of queries."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from .models import Article, City, Firm, Lawyer, Office, PracticeArea, Review
 from .search import query_terms, term_pattern
@@ -42,6 +44,75 @@ def with_card_data(firms: QuerySet, *, city: City | None = None) -> QuerySet:
         "languages",
         Prefetch("offices", queryset=offices, to_attr="card_offices"),
     )
+
+
+def firms_nearby(*, practice_area: PracticeArea, city: City, limit: int) -> list[Firm]:
+    """Up to `limit` listed firms offering `practice_area` from an office elsewhere in `city`'s
+    country: those with an office in its region first, then the others, each by rank. Where
+    intake matching looks when a city has no firm (city, then region, then country), so a page
+    without firms shows whom a request would reach. Two queries.
+
+    Each firm carries `in_region` and `nearby_cities`: the names of its cities in the region
+    (or, for the others, in the country), without `city`."""
+    elsewhere = City.objects.filter(country_id=city.country_id).exclude(pk=city.pk)
+    in_region = Office.objects.filter(firm_id=OuterRef("pk"), city__region_id=city.region_id).exclude(city=city)
+    offices = Office.objects.filter(city__in=elsewhere).select_related("city").order_by("city__name")
+    firms = list(
+        firms_serving(practice_area=practice_area, cities=elsewhere)
+        .annotate(in_region=Exists(in_region))
+        .only("name", "slug", "rating_average", "review_count", "verified_on")
+        .prefetch_related(Prefetch("offices", queryset=offices, to_attr="offices_elsewhere"))
+        .order_by("-in_region", "-ranking_score", "name")[:limit]
+    )
+    for firm in firms:
+        cities = [o.city for o in firm.offices_elsewhere if not firm.in_region or o.city.region_id == city.region_id]
+        firm.nearby_cities = list(dict.fromkeys(c.name for c in cities))
+    return firms
+
+
+@dataclass
+class AreaFirms:
+    area: PracticeArea
+    total: int  # listed firms offering the area in the city
+    firms: list  # the best ranked of them, best first
+
+
+def best_firms_by_area(*, city: City, per_area: int) -> list[AreaFirms]:
+    """Each practice area that listed firms offer from an office in `city`, in the taxonomy's
+    order, with how many firms offer it there and the `per_area` best ranked (name, slug,
+    rating and verification loaded). One query however many areas and firms: the firms are
+    ranked within each area by a window function, and only the best rows come back."""
+    offers = Firm.practice_areas.through.objects
+    in_area = {"partition_by": F("practicearea_id")}
+    rows = (
+        offers.filter(Exists(Office.objects.filter(firm_id=OuterRef("firm_id"), city=city)), firm__is_listed=True)
+        .annotate(
+            position=Window(RowNumber(), order_by=[F("firm__ranking_score").desc(), F("firm__name").asc()], **in_area),
+            area_total=Window(Count("pk"), **in_area),
+        )
+        .filter(position__lte=per_area)
+        .select_related("firm", "practicearea__parent")
+        .only(
+            "firm",
+            "practicearea",
+            *(f"firm__{name}" for name in ("name", "slug", "rating_average", "review_count", "verified_on")),
+            *(f"practicearea__{name}" for name in ("name", "slug", "position", "parent")),
+            *(f"practicearea__parent__{name}" for name in ("name", "slug", "position")),
+        )
+        .order_by(
+            "practicearea__parent__position",
+            "practicearea__parent__name",
+            "practicearea__position",
+            "practicearea__name",
+            "position",
+        )
+    )
+    areas: list[AreaFirms] = []
+    for row in rows:
+        if not areas or areas[-1].area.pk != row.practicearea_id:
+            areas.append(AreaFirms(area=row.practicearea, total=row.area_total, firms=[]))
+        areas[-1].firms.append(row.firm)
+    return areas
 
 
 def firm_profile(*, slug: str) -> Firm:

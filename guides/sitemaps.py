@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,21 +38,29 @@ class GuideSitemap(Sitemap):
 
 
 class CitySitemap(Sitemap):
-    """City pages that list at least one published guide."""
+    """City pages that list a published guide or a listed firm (the others are noindex)."""
 
     changefreq = "weekly"
     priority = 0.6
 
     def items(self):
+        # A subquery, not a second join: guides x offices would multiply the rows per city.
+        firm_change = (
+            Office.objects.filter(city=OuterRef("pk"), firm__is_listed=True)
+            .order_by()
+            .values("city")
+            .annotate(last=Max("firm__updated_at"))
+            .values("last")
+        )
         return (
             City.objects.with_place()
-            .annotate(last_change=Max("guides__updated_at", filter=_live()))
-            .filter(last_change__isnull=False)
+            .annotate(guide_change=Max("guides__updated_at", filter=_live()), firm_change=Subquery(firm_change))
+            .filter(Q(guide_change__isnull=False) | Q(firm_change__isnull=False))
             .order_by("pk")
         )
 
     def lastmod(self, city):
-        return city.last_change
+        return max(change for change in (city.guide_change, city.firm_change) if change is not None)
 
 
 class PracticeAreaSitemap(Sitemap):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
-from directory.selectors import firms_serving, with_card_data
+from directory.selectors import best_firms_by_area, firms_nearby, firms_serving, with_card_data
 from lawzana.page_cache import shared_page
 
 from .forms import FindLawyerForm
@@ -35,13 +35,9 @@ def home(request):
     # Only a submitted search binds the form: links carry tracking parameters (utm_*, gclid).
     submitted = "city" in request.GET or "practice_area" in request.GET
     form = FindLawyerForm(request.GET if submitted else None)
-    no_guide_for = None
     if form.is_bound and form.is_valid():
-        city, area = form.cleaned_data["city"], form.cleaned_data["practice_area"]
-        guide = _published_guides().filter(city=city, practice_area=area).with_place().first()
-        if guide is not None:
-            return redirect(guide)
-        no_guide_for = {"city": city, "practice_area": area}
+        # Every city and practice area has its page, with or without a guide or firms there.
+        return redirect(landing_url(city=form.cleaned_data["city"], practice_area=form.cleaned_data["practice_area"]))
     recent = _published_guides().with_place().order_by("-published_at")[:6]
     groups = PracticeArea.objects.groups().prefetch_related(
         Prefetch("children", queryset=PracticeArea.objects.order_by("position", "name"))
@@ -49,8 +45,8 @@ def home(request):
     return render(
         request,
         "guides/home.html",
-        {"form": form, "no_guide_for": no_guide_for, "recent_guides": recent, "groups": groups},
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        {"form": form, "recent_guides": recent, "groups": groups},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -89,22 +85,34 @@ def city_index(request):
     )
 
 
+# Firms shown for each practice area on a city page; the area's page lists them all.
+CITY_FIRMS_PER_AREA = 3
+
+
 @login_not_required
 @require_safe
 def city_detail(request, country, city):
+    """A city's guides and, for each practice area offered there, its best-ranked firms and a
+    link to the city x area page; the request form either way. Three queries, however many
+    areas and firms."""
     city = get_object_or_404(City.objects.with_place(), country__slug=country, slug=city)
-    guides = (
+    guides = list(
         _published_guides()
         .filter(city=city)
         .with_place()
         .order_by("practice_area__parent__position", "practice_area__parent__name", "practice_area__name")
     )
+    areas = [
+        (entry, landing_url(city=city, practice_area=entry.area))
+        for entry in best_firms_by_area(city=city, per_area=CITY_FIRMS_PER_AREA)
+    ]
     return render(
         request,
         "guides/city_detail.html",
         {
             "city": city,
             "guides": guides,
+            "areas": areas,
             **_breadcrumbs((_("Cities"), reverse("guides:city_index")), (city.name, city.get_absolute_url())),
         },
     )
@@ -207,7 +215,8 @@ def _guide_body(guide):
     # The body also shows the city's and practice area's names, which change elsewhere.
     names = f"{guide.city.name}|{guide.city.country.name}|{guide.practice_area.name}"
     digest = hashlib.sha256(names.encode()).hexdigest()[:16]
-    key = f"guide-body:{guide.pk}:{guide.language}:{guide.updated_at.timestamp()}:{digest}"
+    # The version changes with guide_body.html, so that a deploy does not serve the old markup.
+    key = f"guide-body:v2:{guide.pk}:{guide.language}:{guide.updated_at.timestamp()}:{digest}"
     return cache.get_or_set(key, build, settings.GUIDE_CACHE_SECONDS)
 
 
@@ -225,17 +234,28 @@ def _firm_page(request, firms):
             return paginator.page(raw)
         offset = (int(raw) - 1) * paginator.per_page
         rows = list(firms.annotate(listing_total=Window(Count("pk")))[offset : offset + paginator.per_page])
-        # A page past the end has no row to carry the total: count the usual way then.
-        paginator.count = rows[0].listing_total if rows else firms.count()
+        # A page past the end has no row to carry the total: count the usual way then. An empty
+        # first page needs no count (a city with no firm for the area is a common page).
+        if rows:
+            paginator.count = rows[0].listing_total
+        else:
+            paginator.count = 0 if offset == 0 else firms.count()
         return Page(rows, paginator.validate_number(raw), paginator)
     except InvalidPage as exc:
         raise Http404(str(exc)) from exc
+
+
+# Firms shown from other cities of the region (then the country) when a city has none.
+NEARBY_FIRMS = 5
 
 
 def _render_landing(request, *, city, area, guide, firms, is_preview=False):
     filterset = FirmFilter(request.GET, queryset=firms)
     page = _firm_page(request, with_card_data(filterset.qs, city=city))
     url = landing_url(city=city, practice_area=area)
+    is_filtered = any(request.GET.get(name) for name in filterset.filters if name != "sort")
+    no_firm_here = not page.paginator.count and not is_filtered
+    nearby = firms_nearby(practice_area=area, city=city, limit=NEARBY_FIRMS) if no_firm_here else []
     return render(
         request,
         "guides/landing.html",
@@ -247,7 +267,13 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
             "canonical_path": url,
             "guide_body": _guide_body(guide) if guide else None,
             "filterset": filterset,
-            "is_filtered": any(request.GET.get(name) for name in filterset.filters if name != "sort"),
+            "is_filtered": is_filtered,
+            "no_firm_here": no_firm_here,
+            "nearby_firms": nearby,
+            "nearby_in_region": [firm for firm in nearby if firm.in_region],
+            "nearby_in_country": [firm for firm in nearby if not firm.in_region],
+            # Thousands of city x area pages have neither: search engines get only the others.
+            "is_thin": guide is None and not page.paginator.count,
             "page_obj": page,
             "firms": page.object_list,
             "compare_max": settings.COMPARE_MAX_FIRMS,
@@ -271,8 +297,9 @@ LANDING_CACHE_SECONDS = 300
 @login_not_required
 @require_safe
 def landing(request, country, city, practice_area):
-    """A city x practice-area page: the guide if one is published, and the firms serving it.
-    It exists when either does. Kept whole for anonymous visitors (shared_page)."""
+    """A city x practice-area page: the guide if one is published, and the firms serving it,
+    or those nearby. Every known city and practice area has one, so that no search ends
+    without a way forward. Kept whole for anonymous visitors (shared_page)."""
     return shared_page(
         request,
         "landing-page",
@@ -296,8 +323,6 @@ def _landing(request, country, city, practice_area):
         goes_live_at = guide.published_at if guide.published_at and guide.published_at > timezone.now() else None
         guide = None
     firms = firms_serving(practice_area=area, city=city)
-    if guide is None and not firms.exists():
-        raise Http404("No guide and no firm for this city and practice area.")
     if guide is not None:
         guide.city, guide.practice_area = city, area  # already loaded: no extra queries
     response = _render_landing(request, city=city, area=area, guide=guide, firms=firms)

@@ -176,7 +176,7 @@ def shared_page(request, key_prefix, render, *, timeout):
     try:
         response = _render_and_keep(request, key, generation, render, timeout)
     except Http404:
-        cache.delete(key)  # gone since (a guide withdrawn): once a render says so, for everyone
+        cache.delete(key)  # gone since (a city renamed): once a render says so, for everyone
         raise
     else:
         if response.status_code != 200:

@@ -1,5 +1,6 @@
 """Accessibility (axe-core, in the browser) and markup (the Nu HTML Checker) of the pages people
-use most: home, a landing page with firms and one without, a firm profile, every step of the
+use most: home, a landing page with firms and one without (firms nearby instead), a city page
+with firms and one without, a firm profile, every step of the
 request form (with and without errors), the pages that follow it, and the firm portal's
 inbox and request page behind two-factor sign-in.
 
@@ -57,6 +58,7 @@ def walk_pages(people, market, check):
 
     page.goto(without_firms.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_contain_text("Lawyers in Daqing")
+    expect(page.get_by_role("heading", name="Firms in other cities of Heilongjiang")).to_be_visible()
     walk.at("landing page without firms")
 
     page.goto(market.url)
@@ -66,6 +68,14 @@ def walk_pages(people, market, check):
     page.get_by_role("link", name="Songhua Data Law").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Songhua Data Law")
     walk.at("firm profile")
+
+    page.goto(market.city.get_absolute_url())
+    expect(page.get_by_role("link", name="Songhua Data Law")).to_be_visible()
+    walk.at("city page")
+
+    page.goto(empty_area_city.get_absolute_url())
+    expect(page.get_by_text("We haven't listed any law firm in Daqing yet.")).to_be_visible()
+    walk.at("city page without firms")
 
     page.goto("/requests/new/")
     walk.at("form step 1")
@@ -139,7 +149,7 @@ def test_axe_finds_no_serious_or_critical_violation(people, market):
     walk_pages(people, market, check)
 
     assert not problems, "axe found serious or critical violations:\n" + "\n".join(problems)
-    assert len(checked) == 14
+    assert len(checked) == 16
     people.assert_no_csp_violations()
 
 
@@ -179,6 +189,6 @@ def test_the_nu_html_checker_finds_no_error(people, market, tmp_path):
         for message in report["messages"]
         if message["type"] in ("error", "non-document-error")
     ]
-    assert len(pages) == 14
+    assert len(pages) == 16
     assert not errors, "the Nu HTML Checker found errors:\n" + "\n".join(errors)
     assert result.returncode == 0, result.stderr

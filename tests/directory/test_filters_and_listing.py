@@ -27,9 +27,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Queries for a landing page without a guide, however many firms it lists (see the last test):
-# city, area, guide, "any firm?", the page with its total (COUNT(*) OVER ()), its 2 prefetches
-# (languages, offices), the language choices, and one more to look up a language filter's value.
-LANDING_QUERY_BUDGET = 9
+# city, area, guide, the page with its total (COUNT(*) OVER ()), its 2 prefetches (languages,
+# offices), the language choices, and one more to look up a language filter's value.
+LANDING_QUERY_BUDGET = 8
 
 
 @pytest.fixture
@@ -299,10 +299,18 @@ def test_a_listed_firm_gives_a_city_and_area_without_a_guide_a_page_of_its_own(c
     assert "Reviewed by" not in content
 
 
-def test_a_city_and_area_with_neither_a_guide_nor_a_listed_firm_has_no_page(client, url, harbin, cyber_law):
-    FirmFactory(is_listed=False, cities=[harbin], practice_areas=[cyber_law])
+def test_a_city_and_area_with_neither_a_guide_nor_a_listed_firm_has_a_page_search_engines_skip(
+    client, url, harbin, cyber_law
+):
+    FirmFactory(name="Hidden Firm", is_listed=False, cities=[harbin], practice_areas=[cyber_law])
 
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "We haven't listed any Cyber Law, Data Privacy and Data Protection lawyers in Harbin, China yet." in content
+    assert "Hidden Firm" not in content
+    assert '<meta name="robots" content="noindex">' in content
 
 
 def test_the_sitemap_lists_a_landing_page_that_has_firms_but_no_guide(client, url, serving, settings):

@@ -6,13 +6,23 @@ import pytest
 from django.utils import timezone
 
 from directory.models import Firm
-from directory.selectors import firm_profile, firm_search, firms_for_compare, firms_serving, lawyer_search
+from directory.selectors import (
+    firm_profile,
+    firm_search,
+    firms_for_compare,
+    firms_nearby,
+    firms_serving,
+    lawyer_search,
+)
 from tests.factories import (
     ArticleFactory,
+    CityFactory,
+    CountryFactory,
     FirmFactory,
     LawyerFactory,
     OfficeFactory,
     PracticeAreaFactory,
+    RegionFactory,
     ReviewFactory,
 )
 
@@ -109,3 +119,18 @@ def test_an_empty_or_wordless_query_finds_nothing():
     for query in ["", "   ", "%", ".*[(", "--"]:
         assert list(firm_search(query=query)) == []
         assert list(lawyer_search(query=query)) == []
+
+
+def test_firms_nearby_are_the_regions_then_the_countrys_never_the_citys_own(harbin, shanghai, cyber_law):
+    daqing = CityFactory(region=harbin.region, name="Daqing")
+    own = FirmFactory(name="Own", cities=[harbin], practice_areas=[cyber_law], ratings=[5] * 9)
+    far = FirmFactory(name="Far", cities=[shanghai], practice_areas=[cyber_law], ratings=[5] * 9)
+    near = FirmFactory(name="Near", cities=[daqing, shanghai], practice_areas=[cyber_law], ratings=[3])
+    abroad = CityFactory(region=RegionFactory(country=CountryFactory(code="DE", slug="germany", name="Germany")))
+    FirmFactory(name="Abroad", cities=[abroad], practice_areas=[cyber_law])
+
+    nearby = firms_nearby(practice_area=cyber_law, city=harbin, limit=5)
+
+    assert nearby == [near, far]
+    assert [(firm.in_region, firm.nearby_cities) for firm in nearby] == [(True, ["Daqing"]), (False, ["Shanghai"])]
+    assert own not in nearby

@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from guides.models import landing_url
 from tests.factories import (
     CityFactory,
     CountryFactory,
+    FirmFactory,
     GuideFactory,
     PracticeAreaFactory,
     PracticeAreaGroupFactory,
@@ -80,13 +82,25 @@ def test_home_sends_a_visitor_to_the_guide_they_picked(client, harbin, cyber_law
     assert response["Location"] == guide.get_absolute_url()
 
 
-def test_home_says_so_when_there_is_no_guide_for_the_pick(client, harbin, cyber_law):
+def test_home_sends_a_visitor_to_the_city_and_area_page_when_there_is_no_guide(client, harbin, cyber_law):
+    # Bug: the finder said "We have no guide to ... yet" and hid the page listing the firms.
     GuideFactory(city=harbin, practice_area=cyber_law)  # a draft does not count
+    FirmFactory(name="Songhua Data Law", cities=[harbin], practice_areas=[cyber_law])
 
-    response = client.get(reverse("guides:home"), {"city": harbin.pk, "practice_area": cyber_law.pk})
+    response = client.get(reverse("guides:home"), {"city": harbin.pk, "practice_area": cyber_law.pk}, follow=True)
 
-    assert response.status_code == 200
-    assert f"We have no guide to {cyber_law.name} in Harbin yet." in response.content.decode()
+    assert response.redirect_chain == [(landing_url(city=harbin, practice_area=cyber_law), 302)]
+    content = response.content.decode()
+    assert "Best Cyber Law, Data Privacy and Data Protection Lawyers in Harbin" in content
+    assert "Songhua Data Law" in content
+    assert "Find a lawyer in Harbin" in content
+
+
+def test_home_sends_a_visitor_to_the_city_and_area_page_even_with_nothing_there(client, harbin, cyber_law):
+    response = client.get(reverse("guides:home"), {"city": harbin.pk, "practice_area": cyber_law.pk}, follow=True)
+
+    assert response.redirect_chain == [(landing_url(city=harbin, practice_area=cyber_law), 302)]
+    assert "We haven't listed any" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -154,10 +168,13 @@ def test_city_page_lists_the_citys_live_guides_only(client, harbin, mudanjiang, 
     assert elsewhere.get_absolute_url() not in content
 
 
-def test_city_page_without_guides_says_so(client, harbin):
+def test_city_page_without_guides_or_firms_says_so_and_still_offers_the_request_form(client, harbin):
     response = client.get(harbin.get_absolute_url())
 
-    assert "We have not published a guide for Harbin yet." in response.content.decode()
+    content = response.content.decode()
+    assert "We haven't listed any law firm in Harbin yet, and we have not published a guide for it." in content
+    assert f'href="/requests/new/?city={harbin.pk}"' in content
+    assert '<meta name="robots" content="noindex">' in content
 
 
 @pytest.mark.parametrize(("country", "city"), [("china", "atlantis"), ("japan", "harbin")])
