@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
 from directory.selectors import best_firms_by_area, firms_nearby, firms_serving, with_card_data
+from lawzana.breadcrumbs import breadcrumbs
 from lawzana.page_cache import shared_page
 
 from .forms import FindLawyerForm
@@ -81,7 +82,7 @@ def city_index(request):
     return render(
         request,
         "guides/city_index.html",
-        {"countries": countries, **_breadcrumbs((_("Cities"), reverse("guides:city_index")))},
+        {"countries": countries, **breadcrumbs((_("Cities"), reverse("guides:city_index")))},
     )
 
 
@@ -113,7 +114,7 @@ def city_detail(request, country, city):
             "city": city,
             "guides": guides,
             "areas": areas,
-            **_breadcrumbs((_("Cities"), reverse("guides:city_index")), (city.name, city.get_absolute_url())),
+            **breadcrumbs((_("Cities"), reverse("guides:city_index")), (city.name, city.get_absolute_url())),
         },
     )
 
@@ -129,7 +130,7 @@ def practice_area_index(request):
         "guides/practice_area_index.html",
         {
             "groups": groups,
-            **_breadcrumbs((_("Practice areas"), reverse("guides:practice_area_index"))),
+            **breadcrumbs((_("Practice areas"), reverse("guides:practice_area_index"))),
         },
     )
 
@@ -152,29 +153,8 @@ def practice_area_detail(request, practice_area):
     return render(
         request,
         "guides/practice_area_detail.html",
-        {"practice_area": area, "guides": guides, **_breadcrumbs(*trail)},
+        {"practice_area": area, "guides": guides, **breadcrumbs(*trail)},
     )
-
-
-def _breadcrumbs(*trail):
-    """Context for includes/breadcrumbs.html: the visible trail and its BreadcrumbList."""
-    crumbs = [{"name": str(name), "url": url} for name, url in [(_("Home"), reverse("guides:home")), *trail]]
-    return {
-        "crumbs": crumbs,
-        "breadcrumb_ld": {
-            "@context": "https://schema.org",
-            "@type": "BreadcrumbList",
-            "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": index,
-                    "name": crumb["name"],
-                    "item": f"{settings.SITE_URL}{crumb['url']}",
-                }
-                for index, crumb in enumerate(crumbs, start=1)
-            ],
-        },
-    }
 
 
 def _faq_ld(faq_items):
@@ -279,7 +259,7 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
             "compare_max": settings.COMPARE_MAX_FIRMS,
             "is_preview": is_preview,
             "stale_after_months": settings.GUIDE_STALE_AFTER_MONTHS,
-            **_breadcrumbs(
+            **breadcrumbs(
                 (_("Cities"), reverse("guides:city_index")),
                 (city.name, city.get_absolute_url()),
                 (area.name, url),
