@@ -184,7 +184,7 @@ def _search(request):
 
 def _suggestions(query):
     """The practice areas that fit the query, each with how many firms offer it in the city
-    the query names (None without a city): a city page is linked only when it lists firms."""
+    the query names (None without a city), to say what its city × area page holds."""
     found = suggest(query)
     city = found.city
     counts = listed_firm_counts(city=city, covers=found.covers) if city else {}

@@ -181,13 +181,14 @@ def test_with_a_city_it_links_to_that_city_page_and_the_prefilled_request_form(c
     assert f'<option value="{harbin.pk}" selected>' in form
 
 
-def test_a_city_without_a_firm_for_the_area_gets_the_request_form_not_an_empty_page(client, areas, harbin):
+def test_a_city_without_a_firm_for_the_area_says_so_and_leads_to_firms_nearby_and_the_form(client, areas, harbin):
     response = client.get(SEARCH, {"q": "Harbin: my employer has not paid my salary"})
 
     ((name, links),) = suggestions(response)
     assert name == "Employment & Labour"
-    assert "No law firm in Harbin lists this yet." in response.content.decode()
-    assert not any(href.startswith("/lawyers/") for href in links.values())
+    nearby = links["No law firm in Harbin lists this yet: see firms nearby"]
+    assert nearby == "/lawyers/china/harbin/employment-and-labour/"
+    assert client.get(nearby).status_code == 200  # the city × area page, with firms nearby
     assert "Tell law firms in Harbin what you need, for free" in links
 
 
