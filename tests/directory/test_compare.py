@@ -258,3 +258,14 @@ def test_it_runs_a_fixed_number_of_queries_however_many_firms_and_details(client
 
     # Who was picked; then the firms with languages, fees, practice areas and offices.
     assert one == three == too_many == fifty == 6
+
+
+def test_each_compared_firm_can_be_sent_a_request_from_the_table(client, harbin, assert_valid_html):
+    FirmFactory(name="Open Law", slug="open-law", cities=[harbin])
+    FirmFactory(name="Full Law", slug="full-law", cities=[harbin], is_accepting_leads=False)
+
+    tree = assert_valid_html(client.get(COMPARE, {"firm": ["open-law", "full-law"]}).content)
+
+    assert rows(tree)["Contact"] == ["Send your request to Open Law", "Not taking new requests"]
+    hrefs = [a.get("href") for a in tree.iter("a") if "".join(a.itertext()).startswith("Send your request")]
+    assert hrefs == ["/requests/new/?firm=open-law"]
