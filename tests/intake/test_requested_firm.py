@@ -417,3 +417,20 @@ def test_the_data_download_names_the_firm_the_client_chose(client):
     data = json.loads(client.get(reverse("intake:lead_export", kwargs={"token": lead.token})).content)
 
     assert (data["request"]["firm_chosen"], data["request"]["to_that_firm_only"]) == ("Chosen Law", True)
+
+
+def test_a_firm_card_on_a_city_and_area_page_sends_a_request_to_that_firm_there(client, chosen, harbin, cyber_law):
+    landing = client.get(
+        reverse("guides:landing", kwargs={"country": "china", "city": "harbin", "practice_area": cyber_law.slug})
+    ).content.decode()
+
+    link = html.unescape(
+        re.search(r'href="([^"]+)">Send a request<span class="visually-hidden"> to Songhua', landing).group(1)
+    )
+    assert link == f"{URL}?firm={chosen.slug}&city={harbin.pk}&practice_area={cyber_law.pk}"
+    form = client.get(link)
+    assert "Your request goes to Songhua Data Law" in form.content.decode()
+    assert (selected_value(form, "what-city"), selected_value(form, "what-practice_area")) == (
+        str(harbin.pk),
+        str(cyber_law.pk),
+    )
