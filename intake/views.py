@@ -113,6 +113,7 @@ class LeadWizard(SessionWizardView):
     PREFILLED_FIELDS = ("practice_area", "city")
     prefill: dict = {}  # the valid prefilled values of a GET (see get())
     unavailable_firm = None  # a firm named by ?firm= that takes no requests now (see get())
+    linked_firm = None  # the firm named by ?firm=, as read for the prefill (see get())
 
     def get_prefix(self, request, *args, **kwargs):
         return "lead_new"  # the management field is "lead_new-current_step"
@@ -181,7 +182,7 @@ class LeadWizard(SessionWizardView):
         if not firm.is_accepting_leads:
             self.unavailable_firm = firm
             return
-        self.prefill["firm"] = firm.slug
+        self.prefill["firm"], self.linked_firm = firm.slug, firm
         offices, areas = list(firm.offices.all()), list(firm.practice_areas.all())
         city_field, area_field = WhatForm.base_fields["city"], WhatForm.base_fields["practice_area"]
         if "city" not in self.prefill and offices and city_field.has_choice(str(offices[0].city_id)):
@@ -201,7 +202,10 @@ class LeadWizard(SessionWizardView):
             send_to = data.get(f"{self.get_form_prefix(self.steps.first)}-send_to", "")
         if not slug:
             return None, False
-        firm = Firm.objects.listed().filter(slug=slug).first()
+        if self.linked_firm is not None and self.linked_firm.slug == slug:
+            firm = self.linked_firm  # read a moment ago for the prefill
+        else:
+            firm = Firm.objects.listed().filter(slug=slug).first()
         return firm, firm is not None and send_to == WhatForm.SEND_TO_ONLY
 
     def get_form_initial(self, step):

@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intake.models import Lead, Match
@@ -434,3 +436,13 @@ def test_a_firm_card_on_a_city_and_area_page_sends_a_request_to_that_firm_there(
         str(harbin.pk),
         str(cyber_law.pk),
     )
+
+
+def test_the_form_from_a_profile_reads_the_firm_once(client, form_settings, chosen):
+    client.get(URL)  # the pickers' options, read once per process and content generation
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"{URL}?firm={chosen.slug}")
+
+    firm_queries = [q["sql"] for q in queries.captured_queries if 'FROM "directory_firm"' in q["sql"]]
+    assert len(firm_queries) == 1, firm_queries
+    assert len(queries) <= 3  # the firm, its offices, its practice areas
