@@ -3,17 +3,17 @@ name, and the compare page takes a fourth ticked firm without an error page. On 
 phone, none of these pages scrolls sideways.
 """
 
-import json
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import unavailable
-from tests.browser.test_accessibility_and_markup import BLOCKING_IMPACTS, describe_axe_violations, vnu_jar
+from tests.browser.test_accessibility_and_markup import (
+    BLOCKING_IMPACTS,
+    describe_axe_violations,
+    java_or_skip,
+    nu_checker_errors,
+)
 from tests.factories import FirmFactory, PracticeAreaFactory, ServiceFeeFactory
 
 pytestmark = pytest.mark.browser
@@ -90,7 +90,7 @@ def test_a_firm_name_in_the_header_box_finds_the_firm_and_nonsense_is_no_dead_en
 
     expect(page.get_by_role("heading", name="Songhua River Law")).to_be_visible()
     people.shot(page, "firm found by name")
-    page.get_by_role("link", name="Songhua River Law").click()
+    page.get_by_role("link", name="Songhua River Law", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Songhua River Law")
 
     header_search(page, "xyzzy plugh")
@@ -154,9 +154,7 @@ def test_on_a_phone_nothing_scrolls_sideways(people, directory):
 def test_the_new_pages_pass_axe_and_the_nu_html_checker(people, directory, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
 
-    java = shutil.which("java")
-    if java is None:
-        unavailable("needs Java for the Nu HTML Checker (apt-get install default-jre-headless)")
+    java_or_skip()
     slugs = [firm.slug for firm in directory["cyber_firms"]]
     pages = {
         "home": "/",
@@ -180,21 +178,7 @@ def test_the_new_pages_pass_axe_and_the_nu_html_checker(people, directory, tmp_p
             problems.extend(describe_axe_violations(f"{name} at {width['width']}", blocking))
     assert not problems, "axe found serious or critical violations:\n" + "\n".join(problems)
 
-    files = sorted(path.name for path in tmp_path.iterdir())
-    result = subprocess.run(
-        [java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", *files],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "LC_ALL": "C.UTF-8"},
-    )
-    report = json.loads(result.stderr or result.stdout)
-    errors = [
-        f"{message.get('url')} line {message.get('lastLine')}: {message['message']}"
-        for message in report["messages"]
-        if message["type"] in ("error", "non-document-error")
-    ]
-    assert len(files) == len(pages)
+    errors = nu_checker_errors(tmp_path)
+    assert len(list(tmp_path.iterdir())) == len(pages)
     assert not errors, "the Nu HTML Checker found errors:\n" + "\n".join(errors)
     people.assert_no_csp_violations()
