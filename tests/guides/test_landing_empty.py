@@ -17,6 +17,7 @@ from tests.factories import (
     PracticeAreaFactory,
     RegionFactory,
 )
+from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -157,25 +158,18 @@ def test_a_practice_area_group_without_firms_has_its_page_too(client, harbin, cy
     assert NOINDEX in response.content.decode()
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_an_empty_page_runs_the_same_few_queries_however_many_firms_are_nearby(
     client, harbin, cyber_law, mudanjiang, django_assert_max_num_queries
 ):
     FirmFactory(cities=[mudanjiang], practice_areas=[cyber_law])
-    few = _queries(client, landing_url(city=harbin, practice_area=cyber_law))
+    few = queries_for(client, landing_url(city=harbin, practice_area=cyber_law))
     other_area = PracticeAreaFactory(parent=cyber_law.parent)
     for _number in range(8):
         firm = FirmFactory(cities=[mudanjiang, CityFactory()], practice_areas=[other_area], languages=["en", "zh"])
         OfficeFactory(firm=firm, city=CityFactory(region=harbin.region))
 
     with django_assert_max_num_queries(EMPTY_LANDING_QUERY_BUDGET):
-        many = _queries(client, landing_url(city=harbin, practice_area=other_area))
+        many = queries_for(client, landing_url(city=harbin, practice_area=other_area))
 
     assert many == few
 
