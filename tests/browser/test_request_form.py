@@ -125,3 +125,29 @@ def test_back_and_forward_between_steps_show_each_step_as_typed_and_never_ask_to
     expect(page.get_by_role("heading", level=1)).to_have_text("Share your needs with law firms")
     assert not dialogs, dialogs
     people.assert_no_csp_violations()
+
+
+def test_mistakes_on_the_last_step_never_lock_the_visitor_out(people, market, settings):
+    settings.LEAD_RATE_LIMIT = "2/10m"  # two requests sent: six mistakes are not six requests
+    page = people.open("visitor")
+    page.goto(f"/requests/new/?city={market.city.pk}&practice_area={market.area.pk}")
+    expect(page.get_by_text("We pass your request to at most 3 law firms")).to_be_visible()
+    expect(page.get_by_text("No firm sees it before you confirm your email address.")).to_be_visible()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Describe your situation").fill(DESCRIPTION)
+    page.get_by_label("Within a few weeks").check()
+    page.get_by_label("Not sure yet").check()
+    page.get_by_label("An individual").check()
+    page.get_by_role("button", name="Next").click()
+
+    page.get_by_label("Your name").fill("Zhao Min")
+    for typo in ["zhao", "zhao@", "zhao@@example.com", "zhao min@example.com", "@example.com", "zhao@example"]:
+        page.get_by_label("Email", exact=True).fill(typo)
+        page.get_by_role("button", name="Send my request").click()
+        expect(page.get_by_role("alert")).to_contain_text("Please correct")
+        expect(page.get_by_label("Your name")).to_have_value("Zhao Min")  # nothing typed is lost
+    people.shot(page, "sixth mistake")
+
+    send(page, "zhao.min@example.com")
+    assert Lead.objects.filter(email="zhao.min@example.com").count() == 1
+    people.assert_no_csp_violations()
