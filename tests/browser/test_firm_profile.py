@@ -48,7 +48,7 @@ def test_a_request_sent_from_a_profile_to_that_firm_only_reaches_it_alone_until_
     page.goto(link_in(confirmation, "/requests/confirm/"))
 
     expect(page.get_by_text("Your request was sent to 1 law firm.")).to_be_visible()
-    expect(page.get_by_text("You chose this firm: it received your request first.")).to_be_visible()
+    expect(page.get_by_text("You chose this firm.", exact=True)).to_be_visible()
     lead = Lead.objects.get()
     assert [m.firm for m in lead.matches.all()] == [chosen]
     (notice,) = emails_to(chosen.email)
