@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from intake.models import Lead
 from tests.browser.conftest import emails_to, link_in
-from tests.browser.test_request_form import DESCRIPTION
+from tests.browser.test_request_form import fill_the_details, send
 
 pytestmark = pytest.mark.browser
 
@@ -34,16 +34,8 @@ def test_a_request_sent_from_a_profile_to_that_firm_only_reaches_it_alone_until_
     people.shot(page, "form step 1 for one firm")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_text(f"Your request goes only to {chosen.name}.")).to_be_visible()
-    page.get_by_label("Describe your situation").fill(DESCRIPTION)
-    page.get_by_label("Within a few weeks").check()
-    page.get_by_label("Not sure yet").check()
-    page.get_by_label("A business or organisation").check()
-    page.get_by_role("button", name="Next").click()
-    page.get_by_label("Your name").fill("Zhao Min")
-    page.get_by_label("Email", exact=True).fill("zhao.min@example.com")
-    for checkbox in page.locator(".lead-form__consents input[type=checkbox]").all():
-        checkbox.check()
-    page.get_by_role("button", name="Send my request").click()
+    fill_the_details(page)
+    send(page, "zhao.min@example.com")
     (confirmation,) = emails_to("zhao.min@example.com")
     page.goto(link_in(confirmation, "/requests/confirm/"))
 

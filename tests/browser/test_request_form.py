@@ -20,6 +20,11 @@ DESCRIPTION = (
 def fill_the_first_two_steps(page, market, description=DESCRIPTION):
     page.goto(f"/requests/new/?city={market.city.pk}&practice_area={market.area.pk}")
     page.get_by_role("button", name="Next").click()
+    fill_the_details(page, description)
+
+
+def fill_the_details(page, description=DESCRIPTION):
+    """Step 2, filled in and sent; the page is then on step 3."""
     expect(page.get_by_text("Step 2 of 3: Details")).to_be_visible()
     page.get_by_label("Describe your situation").fill(description)
     page.get_by_label("Urgent: within days").check()
@@ -134,11 +139,7 @@ def test_mistakes_on_the_last_step_never_lock_the_visitor_out(people, market, se
     expect(page.get_by_text("We pass your request to at most 3 law firms")).to_be_visible()
     expect(page.get_by_text("No firm sees it before you confirm your email address.")).to_be_visible()
     page.get_by_role("button", name="Next").click()
-    page.get_by_label("Describe your situation").fill(DESCRIPTION)
-    page.get_by_label("Within a few weeks").check()
-    page.get_by_label("Not sure yet").check()
-    page.get_by_label("An individual").check()
-    page.get_by_role("button", name="Next").click()
+    fill_the_details(page)
 
     page.get_by_label("Your name").fill("Zhao Min")
     for typo in ["zhao", "zhao@", "zhao@@example.com", "zhao min@example.com", "@example.com", "zhao@example"]:
