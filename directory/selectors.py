@@ -33,14 +33,18 @@ def firms_serving(
     return Firm.objects.listed().filter(Exists(offers_area), Exists(has_office))
 
 
+# A firm's long texts: pages that list or compare firms show none of them, so they stay in the
+# database.
+LONG_TEXTS = ("description_md", "description_html", "search_text", "search_vector")
+
+
 def with_card_data(firms: QuerySet, *, city: City | None = None) -> QuerySet:
     """What a firm card (includes/firm_card.html) shows: languages and its offices (in `city`
     if given). Its practice areas are not on the card, so they are not loaded."""
     offices = Office.objects.select_related("city")
     if city is not None:
         offices = offices.filter(city=city)
-    # The long texts stay in the database: cards show none of them.
-    return firms.defer("description_md", "description_html", "search_text", "search_vector").prefetch_related(
+    return firms.defer(*LONG_TEXTS).prefetch_related(
         "languages",
         Prefetch("offices", queryset=offices, to_attr="card_offices"),
     )
@@ -155,8 +159,7 @@ def firms_for_compare(*, slugs: list[str]) -> list[Firm]:
     firms = (
         Firm.objects.listed()
         .filter(slug__in=slugs)
-        # The long texts stay in the database: the table shows none of them.
-        .defer("description_md", "description_html", "search_text", "search_vector")
+        .defer(*LONG_TEXTS)
         .prefetch_related(
             "languages",
             "fees",
