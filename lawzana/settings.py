@@ -5,6 +5,7 @@ after commit, email written to files under var/mail. Production differs only thr
 environment (DJANGO_ENV=production) and refuses to boot with unsafe values.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -41,13 +42,30 @@ PRODUCTION = DJANGO_ENV == "production"
 INSECURE_DEV_SECRET_KEY = "django-insecure-lawzana-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+
+
+def served_origin(addrport: str) -> tuple[str, str]:
+    """(host, origin) for the address `scripts/dev run` passes to runserver: "8831",
+    "127.0.0.1:8831", "[::1]:8831" or "myhost:8831". A wildcard address is linked to as loopback."""
+    match = re.fullmatch(r"(?:(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):)?(?P<port>[0-9]{1,5})", addrport.strip())
+    if match is None:
+        raise ImproperlyConfigured(
+            f"Invalid LAWZANA_ADDR={addrport!r}: use a port (8831) or host:port (127.0.0.1:8831)."
+        )
+    host = {None: "127.0.0.1", "0.0.0.0": "127.0.0.1", "[::]": "[::1]"}.get(match["host"], match["host"])
+    return host, f"http://{host}:{match['port']}"
+
+
+# Development serves LAWZANA_ADDR (scripts/dev run), and links in emails must lead back to it.
+DEV_HOST, DEV_ORIGIN = served_origin(env.str("LAWZANA_ADDR", default="127.0.0.1:8000"))
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    "ALLOWED_HOSTS",
+    default=[] if PRODUCTION else list(dict.fromkeys(["127.0.0.1", "localhost", "[::1]", "testserver", DEV_HOST])),
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The canonical origin for canonical links, sitemaps and emails; never taken from the Host
 # header, so a forged Host cannot rewrite them.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("SITE_URL", default=DEV_ORIGIN).rstrip("/")
 
 if PRODUCTION:
     if DEBUG:

@@ -82,3 +82,40 @@ def test_sqlite_queues_concurrent_writers_and_postgresql_is_left_alone(url, expe
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("addr", "origin"),
+    [
+        ("127.0.0.1:8831", "http://127.0.0.1:8831"),
+        ("8831", "http://127.0.0.1:8831"),
+        ("0.0.0.0:8831", "http://127.0.0.1:8831"),
+        ("[::1]:8831", "http://[::1]:8831"),
+        ("laptop.local:8831", "http://laptop.local:8831"),
+    ],
+)
+def test_in_development_links_lead_to_the_address_served(addr, origin):
+    # scripts/dev run serves LAWZANA_ADDR; links in emails and canonical links must lead there.
+    code = "from django.conf import settings; print(settings.SITE_URL); print(settings.ALLOWED_HOSTS)"
+
+    result = _manage("shell", "--no-imports", "-c", code, LAWZANA_ADDR=addr)
+
+    assert result.returncode == 0, result.stderr
+    site_url, allowed_hosts = result.stdout.strip().splitlines()
+    assert site_url == origin
+    assert origin.removeprefix("http://").rsplit(":", 1)[0] in allowed_hosts
+
+
+def test_an_explicit_site_url_wins_over_the_address_served():
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+
+    result = _manage("shell", "--no-imports", "-c", code, LAWZANA_ADDR="8831", SITE_URL="https://lawzana.test/")
+
+    assert result.stdout.strip() == "https://lawzana.test"
+
+
+def test_a_malformed_address_is_refused_with_the_forms_it_takes():
+    result = _manage("check", LAWZANA_ADDR="127.0.0.1 8831")
+
+    assert result.returncode != 0
+    assert "Invalid LAWZANA_ADDR='127.0.0.1 8831'" in result.stderr
