@@ -89,9 +89,7 @@ def test_each_row_shows_the_start_of_the_request_and_when_to_answer_by(client, f
             firm=firm,
             lead=LeadFactory(description="My landlord kept the deposit. " + "He says the walls were damaged. " * 20),
         )
-        MatchFactory(
-            firm=firm, status="accepted", lead=LeadFactory(description="A contract dispute with a supplier.")
-        )
+        MatchFactory(firm=firm, status="accepted", lead=LeadFactory(description="A contract dispute with a supplier."))
         MatchFactory(firm=firm, status="declined", lead=LeadFactory(description="Declined and gone from view."))
 
     content = client.get(inbox_url(firm)).content.decode()
