@@ -2,9 +2,13 @@
 decline, return). Every match is fetched through request.firm, so another firm's match is a
 404 (docs/reliability.md A3); what a firm sees of the client follows A5."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.db.models.functions import Left
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +25,40 @@ from ..filters import GROUP_OF_STATUS, STATUS_GROUP_LABELS, MatchFilter
 from ..forms.requests import AcceptForm, DeclineForm, ReturnForm
 
 PAGE_SIZE = 25
-# The client's personal data is never needed for a list row: not even loaded.
+# The client's personal data is never needed for a list row: not even loaded. A row shows
+# the start of the description only, read with Left() and redacted (inbox_preview).
 LEAD_PII = ("lead__name", "lead__email", "lead__phone", "lead__description")
+PREVIEW_LENGTH = 140
+# Characters read for a preview: well beyond what is shown, so that redacting contact details
+# (which changes the text's length) still leaves enough to show.
+PREVIEW_READ = 400
+
+
+def inbox_preview(start: str) -> str:
+    """A row's short preview: the start of the description with contact details hidden.
+
+    When the text read was cut, it is first cut back to the last space or punctuation mark
+    (or by 60 characters where there is none): half an email address or phone number would not
+    be recognised as one, and must not be shown."""
+    if len(start) >= PREVIEW_READ:
+        boundary = max(start.rfind(mark) for mark in " \n\t,;!?，。；！？、")
+        start = start[:boundary] if boundary > 0 else start[:-60]
+    text = " ".join(redaction.redact_contacts(start).split())
+    if len(text) <= PREVIEW_LENGTH:
+        return text
+    cut = text[: PREVIEW_LENGTH - 1]
+    space = cut.rfind(" ")
+    if space > PREVIEW_LENGTH // 2:  # end on a whole word where the text has spaces
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def answer_by(match: Match):
+    """When an unanswered match expires (intake.services.sweeps.matches_expire_and_reroute):
+    LEAD_RESPONSE_WINDOW_HOURS after delivery. None once answered or not yet delivered."""
+    if match.status not in Match.ANSWERABLE_STATUSES or match.delivered_at is None:
+        return None
+    return match.delivered_at + timedelta(hours=settings.LEAD_RESPONSE_WINDOW_HOURS)
 
 
 @portal_view
@@ -34,6 +70,7 @@ def inbox(request):
         request.GET,
         queryset=firm_matches.select_related("lead__practice_area", "lead__city")
         .defer(*LEAD_PII)
+        .annotate(preview_start=Left("lead__description", PREVIEW_READ))
         .order_by("-created_at", "-pk"),
         request=request,
     )
@@ -45,6 +82,9 @@ def inbox(request):
         match.group = GROUP_OF_STATUS.get(match.status, "")
         match.group_label = STATUS_GROUP_LABELS.get(match.group, match.get_status_display())
         match.can_open = answers.match_is_visible_to_firm(match)
+        # Nothing of a request the firm may no longer open, nor of erased personal data.
+        match.preview = inbox_preview(match.preview_start or "") if match.can_open else ""
+        match.answer_by = answer_by(match) if match.can_open else None
 
     counts = dict.fromkeys(STATUS_GROUP_LABELS, 0)
     for row in firm_matches.order_by().values("status").annotate(n=Count("pk")):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from intake.models import Lead, Match
 from tests.factories import FirmUserFactory, LeadFactory, MatchFactory, MembershipFactory
+from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +65,60 @@ def test_the_inbox_lists_the_firms_requests_newest_first(client, firm, harbin, c
 
 
 def test_the_inbox_never_shows_the_clients_personal_data(client, firm):
-    lead = LeadFactory(name="Zhao Min", email="zhao.min@example.com", phone="+8613912345678")
+    lead = LeadFactory(
+        name="Zhao Min",
+        email="zhao.min@example.com",
+        phone="+8613912345678",
+        description="Please call me on 139 1234 5678 or write to zhao.min@example.com about the leaked emails.",
+    )
     MatchFactory(firm=firm, lead=lead)
 
     content = client.get(inbox_url(firm)).content.decode()
 
-    for secret in ("Zhao Min", "zhao.min@example.com", "13912345678", "leaked customer emails"):
+    for secret in ("Zhao Min", "zhao.min@example.com", "13912345678", "1234 5678"):
         assert secret not in content
+    assert "Please call me on [number hidden] or write to [email hidden] about the leaked emails." in content
+
+
+def test_each_row_shows_the_start_of_the_request_and_when_to_answer_by(client, firm, settings):
+    settings.LEAD_RESPONSE_WINDOW_HOURS = 24
+    settings.TIME_ZONE = "UTC"
+    delivered = datetime.datetime(2026, 3, 5, 9, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(delivered, tick=False):
+        waiting = MatchFactory(
+            firm=firm,
+            lead=LeadFactory(description="My landlord kept the deposit. " + "He says the walls were damaged. " * 20),
+        )
+        MatchFactory(firm=firm, status="accepted", lead=LeadFactory(description="A contract dispute with a supplier."))
+        MatchFactory(firm=firm, status="declined", lead=LeadFactory(description="Declined and gone from view."))
+
+    content = client.get(inbox_url(firm)).content.decode()
+
+    row = content[content.index(match_url(waiting)) - 2000 : content.index(match_url(waiting))]
+    assert "My landlord kept the deposit. He says the walls were damaged." in row
+    assert "…" in row and "damaged. " * 20 not in row
+    assert '<time datetime="2026-03-06T09:30:00+0000">6 Mar 2026, 09:30</time>' in row
+    assert "A contract dispute with a supplier." in content
+    assert content.count('<time datetime="2026-03-06T09:30:00+0000">') == 1  # answered: nothing due
+    assert "Declined and gone from view." not in content
+
+
+@pytest.mark.parametrize(
+    ("description", "hidden"),
+    [
+        # A contact detail cut where the description is read must not show in part.
+        ("x " * 190 + "and write to zhao.min.lawsuit@example-mail.com today", "zhao.min"),
+        ("我的房东不退押金" * 48 + "微信号lina_88888888", "lina_"),
+    ],
+)
+def test_a_preview_never_shows_part_of_a_contact_detail_cut_off_by_its_length(description, hidden):
+    from portal.views.requests import PREVIEW_LENGTH, PREVIEW_READ, inbox_preview
+
+    start = description[:PREVIEW_READ]
+    preview = inbox_preview(start)
+
+    assert hidden not in preview
+    assert len(preview) <= PREVIEW_LENGTH
 
 
 def test_each_status_is_counted_at_the_top_and_withdrawn_is_said_in_words(client, firm):
@@ -252,6 +300,20 @@ def test_the_query_count_does_not_grow_with_the_rows(client, firm):
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_previews_and_deadlines_cost_no_query_and_whole_descriptions_are_not_read(client, firm):
+    make_matches(firm, 3, description="A long story. " * 200)
+    client.get(inbox_url(firm))  # the first request after signing in writes the session
+    few = queries_for(client, inbox_url(firm))
+    make_matches(firm, 20, description="Another long story. " * 200)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(inbox_url(firm)).status_code == 200
+
+    assert len(queries) == few
+    rows = next(query["sql"] for query in queries if "intake_match" in query["sql"] and "LIMIT" in query["sql"])
+    assert '"intake_lead"."description"' not in rows.replace('SUBSTR("intake_lead"."description"', "")
 
 
 def test_the_inbox_of_another_firm_is_a_404(client, member):
