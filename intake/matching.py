@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.db import connection
+from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,8 @@ from .models import Match
 CAPACITY_WINDOW = timedelta(days=7)
 # Rows the database returns beyond those needed, so the fair tie-break has equals to choose from.
 TIE_MARGIN = 50
+# _candidate_sql's scope numbers as Match.Scope.
+SCOPES = {0: Match.Scope.CITY, 1: Match.Scope.REGION, 2: Match.Scope.COUNTRY}
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,10 @@ class Candidate:
     firm: Firm
     score: float
     reason: str
+    # Where the firm was found (a Match.Scope value) and the city of the office that made it
+    # eligible: the client's status page and the firm's notice say both.
+    scope: str
+    office_city_id: int | None
 
 
 def _tiebreak(lead_id: int, firm_id: int) -> str:
@@ -50,6 +57,7 @@ class _Row(NamedTuple):
     ranking_score: float
     lead_capacity_per_week: int
     scope: int
+    office_city_id: int
     speaks: int
     recent_matches: int
 
@@ -74,8 +82,9 @@ def _firm(row: _Row) -> Firm:
 
 def _candidate_sql(*, n_areas: int, n_excluded: int, with_language: bool, within: str) -> str:
     """One query for every rule, because matching runs on each request: the scope (0 city,
-    1 region, 2 country) of a firm's nearest office, the language, the rank and this week's
-    count. Plain SQL that SQLite and PostgreSQL both run; the ORM spelled it as several
+    1 region, 2 country) of a firm's nearest office and that office's city (the client's city,
+    else the first of the firm's cities in the region, else in the country), the language,
+    the rank and this week's count. Plain SQL that SQLite and PostgreSQL both run; the ORM spelled it as several
     queries with correlated subqueries that cost more to build than to run.
 
     `within` is "city", "region" or "country": where the offices are looked for."""
@@ -107,11 +116,16 @@ def _candidate_sql(*, n_areas: int, n_excluded: int, with_language: bool, within
     return f"""
         SELECT t.*, {recent} AS recent_matches
         FROM (
-            SELECT f.id, f.name, f.ranking_score, f.lead_capacity_per_week, s.scope, {speaks} AS speaks
+            SELECT f.id, f.name, f.ranking_score, f.lead_capacity_per_week, s.scope,
+                   CASE s.scope WHEN 0 THEN %(city)s WHEN 1 THEN s.region_city_id ELSE s.any_city_id END
+                       AS office_city_id,
+                   {speaks} AS speaks
             FROM (
                 SELECT o.firm_id,
                        MIN(CASE WHEN o.city_id = %(city)s THEN 0 WHEN c.region_id = %(region)s THEN 1 ELSE 2 END)
-                           AS scope
+                           AS scope,
+                       MIN(CASE WHEN c.region_id = %(region)s THEN o.city_id END) AS region_city_id,
+                       MIN(o.city_id) AS any_city_id
                 FROM {office} o JOIN {city} c ON c.id = o.city_id
                 WHERE {offices_in}
                   AND o.firm_id IN (SELECT a.firm_id FROM {areas} a WHERE a.practicearea_id IN ({area_params}))
@@ -128,11 +142,39 @@ def _candidate_sql(*, n_areas: int, n_excluded: int, with_language: bool, within
 
 
 def requested_candidate(*, lead) -> list[Candidate]:
-    """The firm the client chose, if it still takes requests: a list of one, or none."""
-    firm = Firm.objects.accepting_leads().filter(pk=lead.requested_firm_id).first()
+    """The firm the client chose, if it still takes requests: a list of one, or none. Its
+    office city, read in the same query, is the nearest to the client's, as matching's."""
+    city = lead.city
+    nearest_office = (
+        Office.objects.filter(firm=OuterRef("pk"))
+        .annotate(
+            distance=Case(
+                When(city_id=city.pk, then=Value(0)),
+                When(city__region_id=city.region_id, then=Value(1)),
+                When(city__country_id=city.country_id, then=Value(2)),
+                default=Value(3),
+            )
+        )
+        .order_by("distance", "city_id")
+        .values("city_id")[:1]
+    )
+    firm = (
+        Firm.objects.accepting_leads()
+        .filter(pk=lead.requested_firm_id)
+        .annotate(office_city_id=Subquery(nearest_office))
+        .first()
+    )
     if firm is None:
         return []
-    return [Candidate(firm=firm, score=round(firm.ranking_score, 4), reason=_("chosen by the client on its profile"))]
+    return [
+        Candidate(
+            firm=firm,
+            score=round(firm.ranking_score, 4),
+            reason=_("chosen by the client on its profile"),
+            scope=Match.Scope.CHOSEN,
+            office_city_id=firm.office_city_id,
+        )
+    ]
 
 
 def find_candidates(*, lead, needed: int, exclude_firm_ids=()) -> list[Candidate]:
@@ -182,5 +224,13 @@ def find_candidates(*, lead, needed: int, exclude_firm_ids=()) -> list[Candidate
         parts.append(_("rank %(score).2f") % {"score": row.ranking_score})
         parts.append(_("%(count)d requests this week") % {"count": row.recent_matches})
         score = row.ranking_score + (0.1 if row.speaks else 0)
-        chosen.append(Candidate(firm=_firm(row), score=round(score, 4), reason=" · ".join(parts)))
+        chosen.append(
+            Candidate(
+                firm=_firm(row),
+                score=round(score, 4),
+                reason=" · ".join(parts),
+                scope=SCOPES[row.scope],
+                office_city_id=row.office_city_id,
+            )
+        )
     return chosen

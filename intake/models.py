@@ -171,6 +171,15 @@ class Match(models.Model):
         BUDGET = "budget", _("The budget does not fit the work")
         OTHER = "other", _("Another reason")
 
+    class Scope(models.TextChoices):
+        """Where matching found the firm: the office that made it eligible was in the request's
+        city, elsewhere in its region or in its country; or the client chose the firm."""
+
+        CITY = "city", _("In the client's city")
+        REGION = "region", _("Elsewhere in the client's region")
+        COUNTRY = "country", _("Elsewhere in the client's country")
+        CHOSEN = "chosen", _("Chosen by the client")
+
     class ReturnReason(models.TextChoices):
         SPAM = "spam", _("Spam, a test or not a real request")
         NOT_LEGAL = "not_legal", _("Not a legal matter")
@@ -179,6 +188,8 @@ class Match(models.Model):
         DUPLICATE = "duplicate", _("The same request was already received")
 
     OPEN_STATUSES = (Status.PENDING, Status.DELIVERED, Status.VIEWED)
+    # Matching went beyond the client's city to find this firm.
+    WIDENED_SCOPES = (Scope.REGION, Scope.COUNTRY)
     # What a firm may still answer: a request it has been sent and not yet answered.
     ANSWERABLE_STATUSES = (Status.DELIVERED, Status.VIEWED)
 
@@ -191,6 +202,16 @@ class Match(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     score = models.FloatField(default=0)
     reason = models.CharField(_("why this firm"), max_length=300)
+    # Blank for matches made before matching recorded it: those are shown without the city.
+    scope = models.CharField(_("where matching found the firm"), max_length=8, choices=Scope.choices, blank=True)
+    office_city = models.ForeignKey(
+        City,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("office city that made the firm eligible"),
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.CharField(max_length=300, blank=True)
@@ -213,6 +234,14 @@ class Match(models.Model):
     # When the client was emailed about the acceptance; the sweeper re-sends until it is set.
     client_notified_at = models.DateTimeField(null=True, blank=True)
     contact_released_at = models.DateTimeField(null=True, blank=True)
+    # When the firm was emailed the released contact details; the sweeper re-sends until it is set.
+    contact_sent_at = models.DateTimeField(null=True, blank=True)
+    # What the firm was given, as given (the client's export lists these, not a fresh
+    # rendering that would follow later changes to intake/redaction.py). Personal data:
+    # lead_erase clears them with the lead's own fields.
+    sent_summary = models.TextField(_("summary sent to the firm"), blank=True)
+    sent_fields = models.JSONField(_("request details sent to the firm"), null=True, blank=True)
+    sent_contact = models.JSONField(_("contact details sent to the firm"), null=True, blank=True)
 
     objects = MatchQuerySet.as_manager()
 
@@ -243,6 +272,16 @@ class Match(models.Model):
     @property
     def has_quote(self):
         return bool(self.quote_fee_model)
+
+    @property
+    def widened_to(self) -> str:
+        """The region's or country's name when matching went beyond the client's city to find
+        this firm, else "" (reads the lead's city: select it with the match)."""
+        if self.scope == Match.Scope.REGION:
+            return self.lead.city.region.name
+        if self.scope == Match.Scope.COUNTRY:
+            return self.lead.city.country.name
+        return ""
 
     @property
     def is_requested(self):

@@ -60,6 +60,17 @@ def match_notify_accepted(self, match_id: int) -> None:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
+@shared_task(bind=True, acks_late=True, max_retries=6)
+def match_send_contact(self, match_id: int) -> None:
+    try:
+        client_actions.match_send_contact(match_id=match_id)
+    except emails.DeliveryError as exc:
+        if exc.permanent:
+            client_actions.match_send_contact_failed(match_id=match_id, reason=str(exc))
+            return
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
 @shared_task
 def matches_sweep() -> int:
     return sweeps.matches_sweep()

@@ -542,7 +542,9 @@ def _lead_for_token(token: str) -> Lead:
     if not TOKEN.fullmatch(token):
         raise Http404("No request has this address.")
     return get_object_or_404(
-        Lead.objects.select_related("practice_area__parent", "city__country", "preferred_language", "requested_firm"),
+        Lead.objects.select_related(
+            "practice_area__parent", "city__country", "city__region", "preferred_language", "requested_firm"
+        ),
         token=token,
     )
 
@@ -572,29 +574,173 @@ MATCH_WORDS = {
 }
 
 
+def _names(matches) -> str:
+    return ", ".join(m.firm.name for m in matches)
+
+
+def _acceptance_lines(matches: list[Match]) -> list[str]:
+    """Who accepted, and whether the client gave them their contact details: one sentence each."""
+    accepted = [m for m in matches if m.status == Match.Status.ACCEPTED]
+    released = [m for m in accepted if m.contact_released_at is not None]
+    not_released = [m for m in accepted if m.contact_released_at is None]
+    if released:
+        lines = [
+            ngettext(
+                "You gave your contact details to %(firms)s: expect it to contact you.",
+                "You gave your contact details to %(firms)s: expect them to contact you.",
+                len(released),
+            )
+            % {"firms": _names(released)}
+        ]
+        if not_released:
+            lines.append(
+                ngettext(
+                    "%(firms)s also accepted your request; it does not have your contact details.",
+                    "%(firms)s also accepted your request; they do not have your contact details.",
+                    len(not_released),
+                )
+                % {"firms": _names(not_released)}
+            )
+        return lines
+    if len(not_released) == 1:
+        return [
+            _("%(firm)s accepted your request. Give it your contact details so it can contact you.")
+            % {"firm": not_released[0].firm.name}
+        ]
+    if not_released:
+        return [
+            _(
+                "%(count)d firms accepted your request: %(firms)s. Compare their answers and give your "
+                "contact details to the firm you choose."
+            )
+            % {"count": len(not_released), "firms": _names(not_released)}
+        ]
+    return []
+
+
+def _progress_lines(matches: list[Match]) -> list[str]:
+    """How many firms the request reached and how the others answered: one sentence each."""
+    reached = [m for m in matches if m.status not in (Match.Status.FAILED, Match.Status.CANCELLED)]
+    waiting = [m for m in matches if m.status in Match.OPEN_STATUSES]
+    counts = {
+        status: sum(m.status in statuses for m in matches)
+        for status, statuses in (
+            ("declined", (Match.Status.DECLINED, Match.Status.RETURNED)),
+            ("expired", (Match.Status.EXPIRED,)),
+            ("failed", (Match.Status.FAILED,)),
+        )
+    }
+    lines = []
+    if reached and all(m.status == Match.Status.PENDING for m in reached):
+        lines.append(
+            ngettext(
+                "Your request is on its way to %(count)d law firm.",
+                "Your request is on its way to %(count)d law firms.",
+                len(reached),
+            )
+            % {"count": len(reached)}
+        )
+    else:
+        if reached:
+            lines.append(
+                ngettext(
+                    "Your request was sent to %(count)d law firm.",
+                    "Your request was sent to %(count)d law firms.",
+                    len(reached),
+                )
+                % {"count": len(reached)}
+            )
+        if waiting:
+            lines.append(
+                ngettext(
+                    "%(count)d firm has not answered yet.", "%(count)d firms have not answered yet.", len(waiting)
+                )
+                % {"count": len(waiting)}
+            )
+    if counts["declined"]:
+        lines.append(
+            ngettext("%(count)d firm could not take it.", "%(count)d firms could not take it.", counts["declined"])
+            % {"count": counts["declined"]}
+        )
+    if counts["expired"]:
+        lines.append(
+            ngettext(
+                "%(count)d firm did not answer in time.", "%(count)d firms did not answer in time.", counts["expired"]
+            )
+            % {"count": counts["expired"]}
+        )
+    if counts["failed"]:
+        lines.append(
+            ngettext(
+                "Our email to %(count)d firm did not arrive; it can still answer from its Lawzana account.",
+                "Our emails to %(count)d firms did not arrive; they can still answer from their Lawzana account.",
+                counts["failed"],
+            )
+            % {"count": counts["failed"]}
+        )
+    return lines
+
+
+def _widened_from_city(lead: Lead, matches: list[Match]) -> str:
+    """Why some firms are outside the client's city, or "" when none is: matching widened to
+    the region or the country because too few firms in the city could take the request. A
+    firm the client chose is where the client chose it, not a widening."""
+    widened = [m for m in matches if m.scope in Match.WIDENED_SCOPES]
+    if not widened:
+        return ""
+    place = max(widened, key=lambda m: m.scope == Match.Scope.COUNTRY).widened_to
+    values = {"city": lead.city.name, "area": lead.practice_area.name, "place": place}
+    if any(m.scope == Match.Scope.CITY for m in matches):
+        return (
+            _(
+                "Few firms in %(city)s offer %(area)s and take requests, so we also sent it to firms "
+                "elsewhere in %(place)s."
+            )
+            % values
+        )
+    return (
+        _(
+            "No firm in %(city)s that offers %(area)s could take your request, so we sent it to firms "
+            "elsewhere in %(place)s."
+        )
+        % values
+    )
+
+
 @login_not_required
 @require_safe
 @never_cache
 def lead_status(request, token):
     lead = _lead_for_token(token)
-    matches = list(lead.matches.select_related("firm").order_by("round", "slot"))
+    # The related manager gives each match this lead: is_requested and widened_to read no more.
+    matches = list(lead.matches.select_related("firm", "office_city__region").order_by("round", "slot"))
     last_round = max((m.round for m in matches), default=0)
     for match in matches:
         if match.status == Match.Status.EXPIRED and match.round < last_round:
             match.words = _("expired — we passed your request to another firm")
         else:
             match.words = MATCH_WORDS.get(match.status, match.get_status_display())
-    reached = [m for m in matches if m.status not in (Match.Status.FAILED, Match.Status.CANCELLED)]
     # Two or more firms accepted and at least one sent a quote: compare them side by side.
     accepted = [m for m in matches if m.status == Match.Status.ACCEPTED]
     comparison = accepted if len(accepted) >= 2 and any(m.has_quote for m in accepted) else []
+    # Every firm said no or let it expire: no firm will answer any more, and matching does
+    # not send a matched request to others (intake/services/sweeps.py re-routes only expiries).
+    ended_unanswered = (
+        lead.status == Lead.Status.MATCHED
+        and bool(matches)
+        and all(m.status in (Match.Status.DECLINED, Match.Status.RETURNED, Match.Status.EXPIRED) for m in matches)
+    )
     return render(
         request,
         "intake/lead_status.html",
         {
             "lead": lead,
             "matches": matches,
-            "reached_count": len(reached),
+            "acceptance_lines": _acceptance_lines(matches),
+            "progress_lines": _progress_lines(matches),
+            "released_count": sum(m.contact_released_at is not None for m in accepted),
+            "ended_unanswered": ended_unanswered,
+            "widened_from_city": _widened_from_city(lead, matches),
             "comparison": comparison,
             "fanout": settings.LEAD_FANOUT,
             "retry_until": lead.created_at + timedelta(days=settings.LEAD_UNMATCHED_RETRY_DAYS),

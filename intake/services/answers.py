@@ -16,6 +16,7 @@ from lawzana import emails
 from lawzana.queue import publish_after_commit
 
 from ..models import Lead, Match
+from .delivery import sent_copy
 from .response import firms_response_refresh
 
 logger = logging.getLogger(__name__)
@@ -212,6 +213,15 @@ def match_mark_viewed(*, match_id: int) -> bool:
     opened = Match.objects.filter(
         pk=match_id, status__in=[Match.Status.PENDING, Match.Status.DELIVERED, Match.Status.FAILED]
     ).update(status=Match.Status.VIEWED, delivered_at=Coalesce(F("delivered_at"), Value(now)), failure_reason="")
+    if opened:
+        # Reached through the portal before any email: record what it was shown, as delivery does.
+        unrecorded = (
+            Match.objects.filter(pk=match_id, sent_fields__isnull=True)
+            .select_related("lead__practice_area", "lead__city__country", "lead__preferred_language")
+            .first()
+        )
+        if unrecorded is not None:
+            Match.objects.filter(pk=match_id, sent_fields__isnull=True).update(**sent_copy(unrecorded.lead))
     return bool(first_view or opened)
 
 

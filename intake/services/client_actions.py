@@ -2,14 +2,20 @@
 firm that accepted, withdraw the request, download what Lawzana holds; and erasure."""
 
 import json
+import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from lawzana import emails
 from lawzana.queue import publish_after_commit
 
 from ..models import Consent, Lead, Match
+from .delivery import match_recipients
+
+logger = logging.getLogger(__name__)
 
 ERASED = "[erased]"
 
@@ -25,11 +31,71 @@ RECEIVED_BY_FIRMS = [
 
 
 def match_release_contact(*, lead: Lead, match_id: int) -> Match | None:
-    """The client gives their name, email and phone to one firm that accepted."""
+    """The client gives their name, email and phone to one firm that accepted. The details are
+    kept on the match as given (the export lists them) and emailed to the firm from there."""
     updated = Match.objects.filter(
         pk=match_id, lead=lead, status=Match.Status.ACCEPTED, contact_released_at__isnull=True
-    ).update(contact_released_at=timezone.now())
-    return Match.objects.filter(pk=match_id, lead=lead).first() if updated else None
+    ).update(
+        contact_released_at=timezone.now(),
+        sent_contact={"name": lead.name, "email": lead.email, "phone": lead.phone},
+    )
+    if not updated:
+        return None
+    publish_after_commit("intake.tasks.match_send_contact", match_id)
+    return Match.objects.filter(pk=match_id, lead=lead).first()
+
+
+def match_send_contact(*, match_id: int) -> bool:
+    """Email the firm the contact details the client released to it, with the link to the
+    match in its portal. Returns True if this call sent it.
+
+    As answers.match_notify_accepted: the match row stays locked while sending and
+    contact_sent_at is set in the same transaction, so a second task (the sweeper's re-send)
+    waits and then finds it sent, and a crash before the commit leaves it to the sweeper.
+    """
+    with transaction.atomic():
+        match = (
+            Match.objects.select_for_update(of=("self",))
+            .select_related("firm", "lead__practice_area", "lead__city")
+            .filter(
+                pk=match_id,
+                status=Match.Status.ACCEPTED,
+                contact_released_at__isnull=False,
+                contact_sent_at__isnull=True,
+                sent_contact__isnull=False,
+            )
+            .first()
+        )
+        if match is None:
+            return False
+        lead = match.lead
+        if lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
+            return False
+        recipients = match_recipients(firm=match.firm)
+        if not recipients:
+            match_send_contact_failed(match_id=match_id, reason="The firm has no email address.")
+            return False
+        emails.send(
+            to=recipients,
+            template="match_contact",
+            context={
+                "match": match,
+                "lead": lead,
+                "firm": match.firm,
+                "contact": match.sent_contact,
+                "match_url": settings.SITE_URL
+                + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
+            },
+        )
+        Match.objects.filter(pk=match_id).update(contact_sent_at=timezone.now())
+    return True
+
+
+def match_send_contact_failed(*, match_id: int, reason: str) -> None:
+    """The firm's address refuses mail (or it has none): stop trying. Its portal shows the
+    details. The reason names no client data: the log never holds it."""
+    Match.objects.filter(pk=match_id, contact_sent_at__isnull=True).update(contact_sent_at=timezone.now())
+    logger.warning("Contact details for match %s not deliverable: %s", match_id, reason)
 
 
 # Where a request for one firm only may still reach others: confirmed, and not ended.
@@ -74,7 +140,8 @@ def match_notify_withdrawn(*, match_id: int) -> None:
 
 def lead_erase(*, lead: Lead) -> None:
     """Erase the client's personal data, keeping the anonymous figures (area, city, dates,
-    statuses). Consents keep their version and digest but lose the IP hash and user agent."""
+    statuses). Consents keep their version and digest but lose the IP hash and user agent;
+    matches lose their copies of what the firm was sent."""
     Lead.objects.filter(pk=lead.pk).update(
         name=ERASED,
         email="erased@invalid",
@@ -85,6 +152,8 @@ def lead_erase(*, lead: Lead) -> None:
         erased_at=timezone.now(),
     )
     Consent.objects.filter(lead=lead).update(ip_hash="", user_agent="")
+    # The copies of what each firm was sent hold the same data.
+    Match.objects.filter(lead=lead).update(sent_summary="", sent_fields=None, sent_contact=None)
 
 
 def lead_export(*, lead: Lead) -> str:
@@ -119,16 +188,31 @@ def lead_export(*, lead: Lead) -> str:
             }
             for c in lead.consents.all()
         ],
-        "firms": [
-            {
-                "firm": m.firm.name,
-                "status": m.status,
-                "received_at": m.delivered_at.isoformat() if m.delivered_at else None,
-                # What reached the firm before any release of contact details.
-                "data_received": RECEIVED_BY_FIRMS if m.delivered_at else [],
-                "contact_details_released_at": m.contact_released_at.isoformat() if m.contact_released_at else None,
-            }
-            for m in lead.matches.select_related("firm")
-        ],
+        "firms": [_firm_received(m) for m in lead.matches.select_related("firm", "office_city")],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _when(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _firm_received(match: Match) -> dict:
+    """One firm's part of the export: the copies stored when it was sent the request and the
+    contact details, so the export says what went out even after the redaction rules change."""
+    received = None
+    if match.sent_fields is not None:
+        received = {**match.sent_fields, "summary": match.sent_summary}
+    return {
+        "firm": match.firm.name,
+        "office_city": match.office_city.name if match.office_city else None,
+        "found_in": match.scope or None,
+        "status": match.status,
+        "received_at": _when(match.delivered_at),
+        # The kinds of data that reached the firm before any release of contact details.
+        "data_received": RECEIVED_BY_FIRMS if match.delivered_at else [],
+        "request_as_sent": received,
+        "contact_details_released_at": _when(match.contact_released_at),
+        "contact_details_sent": match.sent_contact,
+        "contact_details_emailed_at": _when(match.contact_sent_at),
+    }

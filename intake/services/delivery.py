@@ -11,7 +11,7 @@ from django.utils import timezone
 from directory.models import Firm, Membership
 from lawzana import emails
 
-from ..models import Match
+from ..models import Lead, Match
 from ..redaction import redacted_summary
 
 logger = logging.getLogger(__name__)
@@ -34,12 +34,18 @@ def match_deliver(*, match_id: int) -> bool:
     if claimed != 1:
         return False
     match = Match.objects.select_related(
-        "lead__practice_area", "lead__city__country", "lead__preferred_language", "firm"
+        "lead__practice_area",
+        "lead__city__country",
+        "lead__city__region",
+        "lead__preferred_language",
+        "firm",
+        "office_city",
     ).get(pk=match_id)
     recipients = match_recipients(firm=match.firm)
     if not recipients:
         match_mark_failed(match_id=match_id, reason="The firm has no email address.")
         return False
+    sent = sent_copy(match.lead)
     try:
         emails.send(
             to=recipients,
@@ -48,7 +54,7 @@ def match_deliver(*, match_id: int) -> bool:
                 "match": match,
                 "lead": match.lead,
                 "firm": match.firm,
-                "summary": redacted_summary(match.lead.description),
+                "summary": sent["sent_summary"],
                 "other_firms": settings.LEAD_FANOUT - 1,
                 "match_url": settings.SITE_URL
                 + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
@@ -59,9 +65,27 @@ def match_deliver(*, match_id: int) -> bool:
         Match.objects.filter(pk=match_id).update(last_attempt_at=None)
         raise
     Match.objects.filter(pk=match_id, status=Match.Status.PENDING).update(
-        status=Match.Status.DELIVERED, delivered_at=timezone.now(), failure_reason=""
+        status=Match.Status.DELIVERED, delivered_at=timezone.now(), failure_reason="", **sent
     )
     return True
+
+
+def sent_copy(lead: Lead) -> dict:
+    """What a firm is given of a request before it accepts, as Match fields to store: the
+    summary with contact details hidden and the details, in the words the firm reads them
+    (the email's and the portal's). Stored at delivery, so the client's export says what was
+    sent even after intake/redaction.py changes."""
+    return {
+        "sent_summary": redacted_summary(lead.description),
+        "sent_fields": {
+            "practice_area": lead.practice_area.name,
+            "city": lead.city.display_name,
+            "urgency": str(lead.get_urgency_display()),
+            "budget": str(lead.get_budget_display()),
+            "preferred_language": lead.preferred_language.name if lead.preferred_language else None,
+            "client_type": str(lead.get_client_type_display()),
+        },
+    }
 
 
 # Composed once, like _LEAD_FOR_MATCHING: this runs for every delivery.

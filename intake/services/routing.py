@@ -70,6 +70,8 @@ def lead_match(*, lead_id: int) -> list[Match]:
             round=round_number,
             score=candidate.score,
             reason=candidate.reason,
+            scope=candidate.scope,
+            office_city_id=candidate.office_city_id,
         )
         for slot, candidate in zip(free_slots, candidates, strict=False)
     )

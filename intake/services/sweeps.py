@@ -64,6 +64,15 @@ def matches_sweep() -> int:
     ).values_list("pk", flat=True):
         if not publish("intake.tasks.match_notify_accepted", match_id):
             break
+    # Contact details released to a firm whose email was lost with its task message.
+    for match_id in Match.objects.filter(
+        status=Match.Status.ACCEPTED,
+        contact_sent_at__isnull=True,
+        contact_released_at__lt=now - timedelta(seconds=NOTIFY_GRACE_SECONDS),
+        contact_released_at__gte=now - timedelta(days=NOTIFY_GIVE_UP_DAYS),
+    ).values_list("pk", flat=True):
+        if not publish("intake.tasks.match_send_contact", match_id):
+            break
     # New requests whose matching never ran (their task was lost too).
     for lead_id in Lead.objects.filter(
         status=Lead.Status.CONFIRMED,

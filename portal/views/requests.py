@@ -105,7 +105,13 @@ def inbox(request):
 
 def _firm_match(request, public_id) -> Match:
     match = (
-        Match.objects.select_related("lead__practice_area", "lead__city__country", "lead__preferred_language")
+        Match.objects.select_related(
+            "lead__practice_area",
+            "lead__city__country",
+            "lead__city__region",
+            "lead__preferred_language",
+            "office_city",
+        )
         .filter(public_id=public_id, firm=request.firm)
         .first()
     )
@@ -130,7 +136,8 @@ def _render_match(request, match, *, status=200, **forms):
         # Before accepting, the firm sees a shortened summary with contact details hidden;
         # once it accepted, the whole description, still without contact details, until the
         # client releases their name, email and phone to this firm.
-        "summary": None if accepted else redaction.redacted_summary(match.lead.description),
+        # The summary as it was sent (match_mark_viewed records it on a first portal view).
+        "summary": None if accepted else (match.sent_summary or redaction.redacted_summary(match.lead.description)),
         "description": match.lead.description if released else redaction.redact_contacts(match.lead.description),
         "show_contact": released,
     }
