@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.db.models.functions import Left
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce, Left, NullIf
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,8 +26,10 @@ from ..forms.requests import AcceptForm, DeclineForm, ReturnForm
 
 PAGE_SIZE = 25
 # The client's personal data is never needed for a list row: not even loaded. A row shows
-# the start of the description only, read with Left() and redacted (inbox_preview).
+# the start of what the firm was sent only, read with Left() and redacted (inbox_preview).
 LEAD_PII = ("lead__name", "lead__email", "lead__phone", "lead__description")
+# The match's copies of what was sent, in full; the preview reads the start of one.
+SENT_COPIES = ("sent_summary", "sent_fields", "sent_contact")
 PREVIEW_LENGTH = 140
 # Characters read for a preview: well beyond what is shown, so that redacting contact details
 # (which changes the text's length) still leaves enough to show.
@@ -69,8 +71,14 @@ def inbox(request):
     filterset = MatchFilter(
         request.GET,
         queryset=firm_matches.select_related("lead__practice_area", "lead__city")
-        .defer(*LEAD_PII)
-        .annotate(preview_start=Left("lead__description", PREVIEW_READ))
+        .defer(*LEAD_PII, *SENT_COPIES)
+        # What the firm was sent (intake/services/delivery.py), or for a request sent before
+        # that was kept, the description, redacted the same way.
+        .annotate(
+            preview_start=Coalesce(
+                NullIf(Left("sent_summary", PREVIEW_READ), Value("")), Left("lead__description", PREVIEW_READ)
+            )
+        )
         .order_by("-created_at", "-pk"),
         request=request,
     )

@@ -2,6 +2,7 @@
 what A5 allows, with filters that never fail on junk and a fixed number of queries."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -101,6 +102,22 @@ def test_each_row_shows_the_start_of_the_request_and_when_to_answer_by(client, f
     assert "A contract dispute with a supplier." in content
     assert content.count('<time datetime="2026-03-06T09:30:00+0000">') == 1  # answered: nothing due
     assert "Declined and gone from view." not in content
+
+
+def test_a_row_previews_what_the_firm_was_sent_not_the_description_as_it_is_now(client, firm):
+    # The summary a firm received is kept on its match (intake/services/delivery.py); the
+    # inbox must agree with the email, even if the redaction rules changed since.
+    MatchFactory(
+        firm=firm,
+        lead=LeadFactory(description="My landlord kept the deposit; call me on 138 0013 8000."),
+        sent_summary="My landlord kept the deposit; call me on [phone number removed].",
+        sent_contact={"name": "Zhao Min", "email": "zhao@example.com", "phone": "138 0013 8000"},
+    )
+
+    content = client.get(inbox_url(firm)).content.decode()
+
+    assert "My landlord kept the deposit; call me on [phone number removed]." in content
+    assert "138 0013 8000" not in content and "Zhao Min" not in content
 
 
 @pytest.mark.parametrize(
@@ -313,7 +330,11 @@ def test_previews_and_deadlines_cost_no_query_and_whole_descriptions_are_not_rea
 
     assert len(queries) == few
     rows = next(query["sql"] for query in queries if "intake_match" in query["sql"] and "LIMIT" in query["sql"])
-    assert '"intake_lead"."description"' not in rows.replace('SUBSTR("intake_lead"."description"', "")
+    # Read only through Left(): SUBSTR(...) on SQLite, LEFT(...) on PostgreSQL.
+    whole_columns = re.sub(r'(SUBSTR|LEFT)\("intake_(lead|match)"\."\w+"', "", rows)
+    assert '"intake_lead"."description"' not in whole_columns
+    assert '"intake_match"."sent_summary"' not in whole_columns
+    assert '"intake_match"."sent_contact"' not in rows
 
 
 def test_the_inbox_of_another_firm_is_a_404(client, member):
