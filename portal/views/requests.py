@@ -141,6 +141,7 @@ def _render_match(request, match, *, status=200, **forms):
         "is_accepted": accepted,
         "is_expired": match.status == Match.Status.EXPIRED,
         "answerable": answerable,
+        "answer_by": answer_by(match) if answerable else None,
         # Before accepting, the firm sees a shortened summary with contact details hidden;
         # once it accepted, the whole description, still without contact details, until the
         # client releases their name, email and phone to this firm.

@@ -522,3 +522,17 @@ def test_the_request_page_needs_two_factor(client):
     assert response["Location"].startswith(reverse("portal:mfa_required"))
     match.refresh_from_db()
     assert match.viewed_at is None
+
+
+def test_an_open_request_says_when_to_answer_by_and_an_answered_one_does_not(client, firm, settings):
+    settings.LEAD_RESPONSE_WINDOW_HOURS = 48
+    settings.TIME_ZONE = "UTC"
+    with time_machine.travel(datetime.datetime(2026, 3, 5, 9, 30, tzinfo=datetime.UTC), tick=False):
+        waiting = MatchFactory(firm=firm)
+        answered = MatchFactory(firm=firm, status="accepted", responded_at=timezone.now())
+
+    waiting_page = client.get(match_url(waiting)).content.decode()
+    answered_page = client.get(match_url(answered)).content.decode()
+
+    assert '<dt>Answer by</dt><dd><time datetime="2026-03-07T09:30:00+0000">7 March 2026, 09:30</time>' in waiting_page
+    assert "Answer by" not in answered_page
