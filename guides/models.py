@@ -209,6 +209,13 @@ class Guide(models.Model):
         return self.last_reviewed_on is not None and self.last_reviewed_on < self.stale_before()
 
     @property
+    def review_due_on(self) -> date | None:
+        """The day the guide becomes stale; None before its first review."""
+        if self.last_reviewed_on is None:
+            return None
+        return self.last_reviewed_on + relativedelta(months=settings.GUIDE_STALE_AFTER_MONTHS)
+
+    @property
     def review_age(self):
         """How long ago the guide was reviewed, to the largest unit ("1 year", "2 months")."""
         return timesince(self.last_reviewed_on, depth=1) if self.last_reviewed_on else ""
