@@ -9,6 +9,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import City, PracticeArea
+from lawzana import seo
 from lawzana.markdown import render_markdown
 
 MARKDOWN_HELP = _(
@@ -29,6 +30,17 @@ def landing_title(*, city, practice_area):
         "practice_area": practice_area.name,
         "city": city.name,
     }
+
+
+def landing_page_title(*, city, practice_area):
+    """The landing page's <title>: its heading when it fits, else without "Best", else with the
+    practice area's name shortened, so that the city is always in it."""
+    short = _("%(practice_area)s Lawyers in %(city)s")
+    names = {"practice_area": practice_area.name, "city": city.name}
+    overflow = len(str(short % names)) - seo.TITLE_MAX
+    if overflow > 0:
+        names["practice_area"] = seo.shorten(practice_area.name, max(len(practice_area.name) - overflow, 1))
+    return seo.fit_title(str(landing_title(city=city, practice_area=practice_area)), str(short % names))
 
 
 def landing_url(*, city, practice_area):
