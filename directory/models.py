@@ -150,6 +150,12 @@ class PracticeArea(models.Model):
     def get_absolute_url(self):
         return reverse("guides:practice_area_detail", kwargs={"practice_area": self.slug})
 
+    @property
+    def ends_with_law(self) -> bool:
+        """Whether the name ends with the word "law" ("Family Law"): sentences that would put
+        "law" after it ("About … law in Harbin") leave theirs out, so no word comes twice."""
+        return self.name.rstrip().lower().split(" ")[-1] == "law"
+
     def clean(self):
         if self.parent_id is not None:
             if self.parent_id == self.pk:

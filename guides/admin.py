@@ -2,8 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
@@ -74,11 +77,11 @@ class GuideSourceInline(admin.TabularInline):
 
 
 class StaleFilter(admin.SimpleListFilter):
-    title = _("review age")
+    title = _("review due")
     parameter_name = "stale"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Needs review (stale)")), ("no", _("Recently reviewed"))]
+        return [("yes", _("Overdue (stale)")), ("no", _("Not due yet"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -93,7 +96,7 @@ class GuideAdmin(VersionAdmin):
     form = GuideAdminForm
     inlines = [FaqItemInline, GuideSourceInline]
     list_display = (
-        "__str__", "language", "publication", "last_reviewed_on", "needs_review", "updated_at",
+        "__str__", "language", "publication", "last_reviewed_on", "review_due", "updated_at",
     )  # fmt: skip
     list_filter = ("status", StaleFilter, "language", "practice_area__parent", "city__country")
     list_select_related = ("city__region", "city__country", "practice_area")
@@ -168,9 +171,20 @@ class GuideAdmin(VersionAdmin):
             }
         return obj.get_status_display()
 
-    @admin.display(description=_("stale"), boolean=True)
-    def needs_review(self, obj):
-        return obj.is_stale
+    # Words and a warning sign, not Django's boolean icons: a green tick for "stale: yes"
+    # read as "all good". Oldest review first, so the most overdue guides sort to the top.
+    @admin.display(description=_("review due"), ordering=F("last_reviewed_on").asc(nulls_first=True))
+    def review_due(self, obj):
+        due = obj.review_due_on
+        if due is None:
+            return _("Not reviewed yet")
+        if obj.is_stale:
+            return format_html(
+                '<span class="review-overdue"><img src="{}" alt="" width="13" height="13"> {}</span>',
+                static("admin/img/icon-alert.svg"),
+                _("Overdue since %(date)s") % {"date": due.isoformat()},
+            )
+        return _("Due %(date)s") % {"date": due.isoformat()}
 
     @admin.display(description=_("review status"))
     def review_notice(self, obj):

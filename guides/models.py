@@ -9,6 +9,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import City, PracticeArea
+from lawzana import seo
 from lawzana.markdown import render_markdown
 
 MARKDOWN_HELP = _(
@@ -29,6 +30,17 @@ def landing_title(*, city, practice_area):
         "practice_area": practice_area.name,
         "city": city.name,
     }
+
+
+def landing_page_title(*, city, practice_area):
+    """The landing page's <title>: its heading when it fits, else without "Best", else with the
+    practice area's name shortened, so that the city is always in it."""
+    short = _("%(practice_area)s Lawyers in %(city)s")
+    names = {"practice_area": practice_area.name, "city": city.name}
+    overflow = len(str(short % names)) - seo.TITLE_MAX
+    if overflow > 0:
+        names["practice_area"] = seo.shorten(practice_area.name, max(len(practice_area.name) - overflow, 1))
+    return seo.fit_title(str(landing_title(city=city, practice_area=practice_area)), str(short % names))
 
 
 def landing_url(*, city, practice_area):
@@ -207,6 +219,13 @@ class Guide(models.Model):
     @property
     def is_stale(self):
         return self.last_reviewed_on is not None and self.last_reviewed_on < self.stale_before()
+
+    @property
+    def review_due_on(self) -> date | None:
+        """The day the guide becomes stale; None before its first review."""
+        if self.last_reviewed_on is None:
+            return None
+        return self.last_reviewed_on + relativedelta(months=settings.GUIDE_STALE_AFTER_MONTHS)
 
     @property
     def review_age(self):

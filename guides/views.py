@@ -23,7 +23,7 @@ from lawzana.breadcrumbs import breadcrumbs
 from lawzana.page_cache import shared_page
 
 from .forms import FindLawyerForm
-from .models import Guide, landing_title, landing_url
+from .models import Guide, landing_page_title, landing_title, landing_url
 
 
 def _published_guides():
@@ -242,6 +242,7 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
         {
             "guide": guide,
             "title": landing_title(city=city, practice_area=area),
+            "page_title": landing_page_title(city=city, practice_area=area),
             "city": city,
             "practice_area": area,
             "canonical_path": url,

@@ -208,6 +208,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lawzana] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lawzana"
 MFA_RECOVERY_CODE_COUNT = 10
+# The same forms, saying when a code was already used and how long a lockout lasts.
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+}
 # Argon2id first (OWASP's recommendation); older hashes are upgraded at the next sign-in.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -2,8 +2,10 @@ import json
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from lawzana import seo
 
 register = template.Library()
 
@@ -22,3 +24,16 @@ def json_ld(data):
 def absolute_url(path):
     """The canonical absolute URL of a path, from SITE_URL (never the request's Host)."""
     return f"{settings.SITE_URL}{path}"
+
+
+@register.filter
+def page_title(rendered):
+    """Wraps a page's title block in base.html: at most 60 characters (lawzana/seo.py)."""
+    # The block's HTML is unescaped to be measured: escape what is kept again.
+    return escape(seo.page_title(rendered))
+
+
+@register.filter
+def page_description(rendered):
+    """Wraps a page's description blocks in base.html: 70 to 160 characters on one line."""
+    return escape(seo.page_description(rendered))

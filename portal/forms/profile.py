@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.db import models
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -157,15 +158,56 @@ class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
         }
         field_classes = {"phone": PhoneNumberField}
 
+    # What a listed firm's public page cannot do without: its profile says what the firm does
+    # (and the search and the meta description are built from it), and a client or Lawzana's
+    # operators need one way to reach the firm. The name stays required by the model.
+    CONTACT_REQUIRED = _(
+        "Give an email address or a phone number (or both): clients and Lawzana reach the firm there."
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.is_listed:
             del self.fields["name"]
+            self.fields["description_md"].required = True
+            self.fields["description_md"].error_messages["required"] = _(
+                "Your firm is listed: its public page needs a description of what the firm does."
+            )
+            for name in ("email", "phone"):
+                self.fields[name].help_text = _("Your public page needs an email address, a phone number or both.")
         self.fields["size"].choices = [("", _("Not stated")), *Firm.Size.choices]
         # Set here, not in the class body: the current year changes while the process runs.
         self.fields["year_established"] = forms.IntegerField(
             label=_("Year established"), required=False, min_value=1800, max_value=timezone.localdate().year
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Only when neither box holds a refused value: that one has its own message.
+        refused = "email" in self._errors or "phone" in self._errors
+        if self.instance.is_listed and not (cleaned.get("email") or cleaned.get("phone") or refused):
+            self.add_error("email", self.CONTACT_REQUIRED)
+            self.add_error("phone", self.CONTACT_REQUIRED)
+        return cleaned
+
+    def cleared_fields(self) -> list[str]:
+        """The names of the fields the saved profile fills and this valid form empties, in form
+        order: saving them empty is a choice the member confirms (portal.views.profile)."""
+        return [
+            name
+            for name in self.fields
+            if name != "name" and _filled(self.initial.get(name)) and not _filled(self.cleaned_data.get(name))
+        ]
+
+
+def _filled(value) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, models.QuerySet):
+        return value.exists()
+    if isinstance(value, list | tuple):
+        return bool(value)
+    return value is not None
 
 
 class FirmItemForm(TextChecksMixin, forms.ModelForm):

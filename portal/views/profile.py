@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from directory.images import LogoRejected, firm_logo_remove, firm_logo_set
 from directory.models import Article, Firm, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
-from directory.ranking import COMPLETENESS_ITEMS, MIN_DESCRIPTION_LENGTH, completeness_present
+from directory.ranking import COMPLETENESS_ITEMS, MIN_DESCRIPTION_LENGTH, completeness, completeness_present
 from directory.services.profile import (
     article_save,
     fee_save,
@@ -144,12 +144,16 @@ def profile_details(request):
     # A copy of the firm, not request.firm: a preview changes the form's instance in memory,
     # and the page frame must keep showing the saved name.
     firm = Firm.objects.get(pk=request.firm.pk)
-    preview = None
+    preview = clearing = None
     if request.method == "POST":
         form = FirmDetailsForm(request.POST, instance=firm)
         if form.is_valid():
             if "preview" in request.POST:
                 preview = _details_preview(form)
+            elif (cleared := form.cleared_fields()) and "confirm_clear" not in request.POST:
+                # An emptied box may be a slip (a select-all and delete, a browser restoring an
+                # old page): what the public page loses is said first, and saved only when confirmed.
+                clearing = _clearing(request.firm, form, cleared)
             else:
                 firm_details_save(firm=firm, form=form)
                 messages.success(request, _("The firm's details are saved."))
@@ -159,8 +163,28 @@ def profile_details(request):
     return render(
         request,
         "portal/profile/details.html",
-        _page(request, "profile_details", form=form, firm=firm, preview=preview),
+        _page(request, "profile_details", form=form, firm=firm, preview=preview, clearing=clearing),
     )
+
+
+def _clearing(saved: Firm, form: FirmDetailsForm, cleared: list[str]) -> dict:
+    """The fields a save would empty, and the profile's completeness before and after it, counted
+    as directory.ranking counts it. `saved` is the firm as stored; the form's instance holds the
+    typed values."""
+    counts = _relation_counts(saved)
+    after = counts | {
+        "languages": len(form.cleaned_data["languages"]),
+        "practice_areas": len(form.cleaned_data["practice_areas"]),
+    }
+    return {
+        # A group of checkboxes has no element of its own to point at: its first box stands in.
+        "fields": [
+            {"label": form[name].label, "id": form[name].id_for_label or form[name].subwidgets[0].id_for_label}
+            for name in cleared
+        ],
+        "before": round(completeness(firm=saved, counts=counts) * 100),
+        "after": round(completeness(firm=form.instance, counts=after) * 100),
+    }
 
 
 def _details_preview(form: FirmDetailsForm) -> dict:

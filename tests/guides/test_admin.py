@@ -370,6 +370,30 @@ def test_the_stale_filter_lists_only_guides_not_reviewed_for_too_long(editor_cli
     assert str(fresh) not in content
 
 
+@time_machine.travel(datetime.datetime(2025, 6, 15, 10, 0, tzinfo=SHANGHAI))
+def test_the_review_due_column_warns_of_stale_guides_in_words_and_sorts_them_first(editor_client, settings, harbin):
+    # Bug: the column was a boolean "stale", so a stale guide showed Django's green tick.
+    settings.GUIDE_STALE_AFTER_MONTHS = 12
+    GuideFactory(city=CityFactory(region=harbin.region, name="Jixi"), last_reviewed_on=datetime.date(2024, 5, 1))
+    GuideFactory(city=CityFactory(region=harbin.region, name="Hegang"), last_reviewed_on=datetime.date(2025, 4, 1))
+    GuideFactory(city=CityFactory(region=harbin.region, name="Yichun"), last_reviewed_on=None, status="draft")
+
+    response = editor_client.get(reverse(CHANGELIST_URL), {"o": "5"})  # sorted by "review due"
+
+    assert response.status_code == 200
+    table = html5lib.parse(response.content, namespaceHTMLElements=False).find(".//table[@id='result_list']")
+    headers = [" ".join("".join(th.itertext()).split()) for th in table.iterfind("thead/tr/th")]
+    rows = [" ".join("".join(row.itertext()).split()) for row in table.iterfind("tbody/tr")]
+    assert "Review due" in headers
+    assert "Not reviewed yet" in rows[0] and "Yichun" in rows[0]
+    assert "Overdue since 2025-05-01" in rows[1] and "Jixi" in rows[1]
+    assert "Due 2026-04-01" in rows[2] and "Hegang" in rows[2]
+    content = response.content.decode()
+    assert "icon-yes.svg" not in content and "icon-no.svg" not in content
+    overdue = table.find("tbody/tr[2]//span[@class='review-overdue']/img")
+    assert overdue is not None and overdue.get("src").endswith("admin/img/icon-alert.svg")
+
+
 # Bugs
 
 

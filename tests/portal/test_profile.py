@@ -438,6 +438,125 @@ def test_details_escape_what_a_firm_types(client, firm, details):
     assert "&lt;img src=x" in response.content.decode()
 
 
+# --- Details: what a save would empty --------------------------------------------------------
+
+
+@pytest.fixture
+def complete_firm(client, firm, details, harbin):
+    """The member's listed firm with every completeness item filled in: 100%."""
+    OfficeFactory(firm=firm, city=harbin, is_headquarters=True)
+    LawyerFactory(firm=firm)
+    assert client.post(url("profile_details", firm), details).status_code == 302
+    firm.refresh_from_db()
+    assert firm.completeness_percent == 100
+    return firm
+
+
+def test_a_listed_firm_cannot_save_its_details_empty(client, complete_firm, details):
+    # Bug: an empty form saved, wiping the tagline, description, email, website and phone.
+    before = snapshot(Firm.objects.get(pk=complete_firm.pk))
+    empty = dict.fromkeys(details, "") | {"languages": [], "practice_areas": []}
+
+    response = client.post(url("profile_details", complete_firm), empty)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"description_md", "email", "phone"}
+    assert "needs a description" in errors["description_md"][0]
+    assert "email address or a phone number" in errors["email"][0]
+    assert "Nothing was saved" in text_of(response)
+    assert snapshot(Firm.objects.get(pk=complete_firm.pk)) == before
+
+
+def test_one_way_to_reach_the_firm_is_enough(client, complete_firm, details):
+    details |= {"email": "", "confirm_clear": "1"}
+
+    response = client.post(url("profile_details", complete_firm), details)
+
+    assert response.status_code == 302
+    complete_firm.refresh_from_db()
+    assert (complete_firm.email, complete_firm.phone) == ("", "+8645188880000")
+
+
+def test_emptying_filled_fields_asks_first_and_keeps_what_was_typed(client, complete_firm, details, assert_valid_html):
+    before = snapshot(Firm.objects.get(pk=complete_firm.pk))
+    details |= {"tagline": "", "website": "", "phone": "", "year_established": "2010"}
+
+    response = client.post(url("profile_details", complete_firm), details)
+
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Nothing is saved yet: these fields would be emptied" in page
+    assert response.context["clearing"]["fields"] == [
+        {"label": "Tagline", "id": "id_tagline"},
+        {"label": "Website", "id": "id_website"},
+        {"label": "Phone", "id": "id_phone"},
+    ]
+    assert "completeness would drop from 100% to 89%" in page  # the website is one of nine items
+    assert 'name="confirm_clear"' in page
+    assert 'name="year_established" value="2010"' in page  # what was typed stays in the form
+    assert "Nothing was saved: please correct" not in page  # nothing to correct, only to confirm
+    assert_valid_html(response.content)
+    assert snapshot(Firm.objects.get(pk=complete_firm.pk)) == before
+
+
+def test_emptying_fields_once_confirmed_saves_them_empty(client, complete_firm, details):
+    details |= {"tagline": "", "website": "", "phone": "", "languages": [], "confirm_clear": "1"}
+
+    response = client.post(url("profile_details", complete_firm), details)
+
+    assert response.status_code == 302
+    assert "The firm's details are saved." in messages_of(client.get(response["Location"]))
+    complete_firm.refresh_from_db()
+    assert (complete_firm.tagline, complete_firm.website, complete_firm.phone) == ("", "", "")
+    assert not complete_firm.languages.exists()
+    assert complete_firm.completeness_percent == 78
+
+
+def test_emptying_a_field_completeness_does_not_count_says_completeness_stays(client, complete_firm, details):
+    details["tagline"] = ""
+
+    response = client.post(url("profile_details", complete_firm), details)
+
+    assert [field["label"] for field in response.context["clearing"]["fields"]] == ["Tagline"]
+    assert "Your profile's completeness stays at 100%." in text_of(response)
+
+
+def test_a_checkbox_group_emptied_points_at_its_first_box(client, complete_firm, details):
+    details["practice_areas"] = []
+
+    response = client.post(url("profile_details", complete_firm), details)
+
+    assert response.context["clearing"]["fields"] == [{"label": "Practice areas", "id": "id_practice_areas_0"}]
+    assert 'id="id_practice_areas_0"' in response.content.decode()
+    assert complete_firm.practice_areas.exists()
+
+
+def test_saving_unchanged_or_filling_in_asks_nothing(client, complete_firm, details):
+    details["tagline"] = "Data protection and disputes, from Harbin"
+
+    response = client.post(url("profile_details", complete_firm), details)
+
+    assert response.status_code == 302
+
+
+def test_an_unlisted_firm_may_empty_its_description_once_confirmed(client, details):
+    membership = MembershipFactory(firm__is_listed=False, firm__name="Old Name")
+    client.force_login(membership.user)
+    firm = membership.firm
+    details["name"] = "Old Name"
+    client.post(url("profile_details", firm), details)
+    details |= {"description_md": "", "email": "", "phone": ""}
+
+    asked = client.post(url("profile_details", firm), details)
+    confirmed = client.post(url("profile_details", firm), details | {"confirm_clear": "1"})
+
+    assert [field["label"] for field in asked.context["clearing"]["fields"]] == ["Description", "Email", "Phone"]
+    assert confirmed.status_code == 302
+    firm.refresh_from_db()
+    assert (firm.description_md, firm.email, firm.phone) == ("", "", "")
+
+
 # --- Offices --------------------------------------------------------------------------------
 
 
