@@ -249,6 +249,9 @@ class LeadWizard(SessionWizardView):
         # Every page carries a clock until a POST has brought one, in case the first POST
         # could not (its session expired meanwhile, a page shown before this release).
         context["started_token"] = None if "started_at" in self.storage.extra_data else clock_token()
+        # Said once, on the page shown after the POST that found the earlier steps gone.
+        context["session_expired"] = self.request.method == "GET" and self.storage.extra_data.pop("expired", False)
+        context.pop("expired", None)
         current, steps = self.steps.current, self.get_form_list()
         requested_firm, requested_only = self.firm_choice(form)
         context.update(
@@ -261,6 +264,7 @@ class LeadWizard(SessionWizardView):
             is_last_step=current == self.steps.last,
             policy_version=privacy.POLICY_VERSION,
             fanout=settings.LEAD_FANOUT,
+            session_hours=settings.SESSION_COOKIE_AGE // 3600,
             email_confirmation=settings.LEAD_EMAIL_CONFIRMATION,
             description_max=DESCRIPTION_MAX,
         )
@@ -302,6 +306,15 @@ class LeadWizard(SessionWizardView):
             form = self.get_form(data=self.storage.current_step_data)
             return self.render_with_status(form, 400, tampered=True)
 
+        if self.earlier_steps_lost(posted_step):
+            # The session that held the earlier steps expired (or its cookie was cleared) while
+            # this page was open: say so, keep what this page holds, and start again from the
+            # first step, instead of showing that step with errors for fields never sent.
+            self.keep_typed_values(posted_step)
+            self.storage.extra_data["expired"] = True
+            self.storage.current_step = self.steps.first
+            return redirect(self.step_url(self.steps.first))
+
         if posted_step == self.steps.last and (refusal := self.rate_limit_refusal()) is not None:
             # The typed values are shown again and kept for a retry, but only while one can
             # succeed: no request holds them, so a withdrawal could never reach them.
@@ -312,6 +325,14 @@ class LeadWizard(SessionWizardView):
                 self.request.session.set_expiry(max(60, refusal["wait_seconds"]))
             return self.render_with_status(self.get_form(data=self.request.POST), 429, refusal=refusal)
         return super().post(*args, **kwargs)
+
+    def earlier_steps_lost(self, posted_step) -> bool:
+        """A later step posted to a session that holds nothing of this form: it expired, or its
+        cookie was cleared, while the page was open. (A step skipped in a session that holds
+        the others is shown as the step to answer, by formtools' revalidation.)"""
+        return (
+            posted_step in self.get_form_list() and posted_step != self.steps.first and not self.attempt_in_progress()
+        )
 
     def start_clock(self):
         """Keep when the form was first shown, from the page's signed clock, once: on the first
