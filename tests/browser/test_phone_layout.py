@@ -150,7 +150,8 @@ class World:
         self.lawyer = LawyerFactory(firm=self.firm, name="Wang Lei-Schmidt-Oyelaran", languages=["zh", "de", "en"])
         self.article = ArticleFactory(firm=self.firm, title=f"What a {LONG_WORD} means for you", body_md=DESCRIPTION)
         self.fee = ServiceFeeFactory(firm=self.firm, service=f"{LONG_WORD} assessment")
-        self.review = ReviewFactory(firm=self.firm, body=DESCRIPTION, author_name=f"Zhao Min, {LONG_WORD}")
+        # author_name holds 80 characters (PostgreSQL enforces it): a long unbroken word within that.
+        self.review = ReviewFactory(firm=self.firm, body=DESCRIPTION, author_name=f"Zhao Min, {LONG_WORD[:60]}")
         SocialLinkFactory(firm=self.firm, url=LONG_URL)
 
         def lead(**kwargs):
