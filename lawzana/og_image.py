@@ -38,7 +38,7 @@ WASH = "#f3f5f8"
 # Title sizes tried from the largest down until the title fits in TITLE_LINES lines.
 TITLE_SIZES = (76, 68, 60, 54, 48)
 TITLE_LINES = 3
-TITLE_TOP, TITLE_BOTTOM = 200, 500
+TITLE_TOP, TITLE_BOTTOM = 180, 490
 
 
 @functools.cache
@@ -173,7 +173,7 @@ def render(*, title: str, subtitle: str) -> bytes:
 
     subtitle_lines = wrap(subtitle, _font(34), text_width)[:1]
     if subtitle_lines:
-        draw.text((MARGIN, 545), subtitle_lines[0], font=_font(34), fill=MUTED, anchor="ls")
+        draw.text((MARGIN, 560), subtitle_lines[0], font=_font(34), fill=MUTED, anchor="ls")
 
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
