@@ -7,6 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+# The social cards (lawzana/og_image.py) draw Chinese titles: a slim image has no font at all.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+ENV OG_FONT_PATH=/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc
 # Only what production runs: no test, browser or load-testing tools in the image.
 COPY requirements-prod.lock ./
 RUN pip install -r requirements-prod.lock

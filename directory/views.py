@@ -9,8 +9,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from lawzana import og_image
 from lawzana.breadcrumbs import breadcrumbs
 from lawzana.page_cache import shared_page
 
@@ -223,6 +225,22 @@ def how_we_rank(request):
             "verification_months": settings.FIRM_VERIFICATION_VALID_MONTHS,
         },
     )
+
+
+@login_not_required
+@require_safe
+def og_firm(request, slug):
+    """A listed firm's social card (og:image): its name, main office's city and rating."""
+    firm = get_object_or_404(Firm.objects.listed().only("pk", "name", "rating_average", "review_count"), slug=slug)
+    office = firm.offices.select_related("city__country").order_by("-is_headquarters", "pk").first()
+    parts = [office.city.display_name] if office is not None else []
+    if firm.review_count and firm.rating_average is not None:
+        parts.append(
+            ngettext("★ %(rating).1f (%(count)d review)", "★ %(rating).1f (%(count)d reviews)", firm.review_count)
+            % {"rating": firm.rating_average, "count": firm.review_count}
+        )
+    subtitle = " · ".join(parts) or _("Law firm on Lawzana")
+    return og_image.card_response(request, title=firm.name, subtitle=subtitle)
 
 
 @login_not_required

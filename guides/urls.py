@@ -20,4 +20,8 @@ urlpatterns = [
         name="practice_area_detail",
     ),
     path("guides/preview/<int:pk>/", views.preview, name="preview"),
+    # Social cards (og:image) of the pages above.
+    path("og/lawyers/<slug:country>/<slug:city>/<slug:practice_area>.png", views.og_landing, name="og_landing"),
+    path("og/lawyers/<slug:country>/<slug:city>.png", views.og_city, name="og_city"),
+    path("og/practice-areas/<slug:practice_area>.png", views.og_practice_area, name="og_practice_area"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from directory.filters import FirmFilter
 from directory.models import City, Country, PracticeArea
 from directory.selectors import best_firms_by_area, firms_nearby, firms_serving, with_card_data
+from lawzana import og_image
 from lawzana.breadcrumbs import breadcrumbs
 from lawzana.page_cache import shared_page
 
@@ -324,3 +325,42 @@ def preview(request, pk):
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# Social cards (og:image, lawzana/og_image.py): the page's heading, drawn once per title.
+
+
+@login_not_required
+@require_safe
+def og_landing(request, country, city, practice_area):
+    city = get_object_or_404(City.objects.with_place(), country__slug=country, slug=city)
+    area = get_object_or_404(PracticeArea, slug=practice_area)
+    guide = _published_guides().filter(city=city, practice_area=area).only("last_reviewed_on", "published_at").first()
+    subtitle = city.display_name
+    if guide is not None and guide.last_reviewed_on:
+        reviewed = _("Guide reviewed %(month)s") % {"month": guide.last_reviewed_on.strftime("%Y-%m")}
+        subtitle = f"{reviewed} · {subtitle}"
+    return og_image.card_response(request, title=landing_title(city=city, practice_area=area), subtitle=subtitle)
+
+
+@login_not_required
+@require_safe
+def og_city(request, country, city):
+    city = get_object_or_404(City.objects.with_place(), country__slug=country, slug=city)
+    return og_image.card_response(
+        request,
+        title=_("Lawyers in %(city)s") % {"city": city.name},
+        subtitle=_("Law firms and legal guides in %(place)s") % {"place": city.display_name},
+    )
+
+
+@login_not_required
+@require_safe
+def og_practice_area(request, practice_area):
+    area = get_object_or_404(PracticeArea.objects.select_related("parent"), slug=practice_area)
+    subtitle = _("Law firms and legal guides by city")
+    if area.parent is not None:
+        subtitle = f"{area.parent.name} · {subtitle}"
+    return og_image.card_response(
+        request, title=_("%(area)s lawyers by city") % {"area": area.name}, subtitle=subtitle
+    )

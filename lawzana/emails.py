@@ -7,6 +7,10 @@ _body.txt and _body.html.
   notices whose rows are the truth and whose reader can ask again (an invitation, a claim link).
 - send_to_operators() is send_after_commit() to settings.MANAGERS (OPERATOR_EMAILS), if any.
 
+Every HTML part extends templates/emails/layout.html (allauth's account emails too, through
+accounts.adapter), whose one <style> block inline_css() copies into style attributes at send
+time: many mail programs drop <style>, none drops a style attribute.
+
 send_email() keeps the connection to an SMTP server open from one message to the next, per
 thread (a Celery pool process has one): a new connection costs a TCP (and TLS) handshake,
 EHLO, AUTH and QUIT for every message, several times the message itself.
@@ -19,6 +23,7 @@ import smtplib
 import threading
 import time
 
+import css_inline
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -83,13 +88,26 @@ def send_to_operators(*, template: str, context: dict) -> None:
 
 
 def render_email(*, to: list[str], template: str, context: dict) -> EmailMultiAlternatives:
+    # The layout's links (logo, footer) lead to the site; every template may use site_url too.
+    context = {"site_url": settings.SITE_URL, **context}
     # One line, whatever the template's whitespace: a newline in a subject is a header injection.
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject, body=render_to_string(f"emails/{template}_body.txt", context), to=to
     )
-    message.attach_alternative(render_to_string(f"emails/{template}_body.html", context), "text/html")
+    html = render_to_string(f"emails/{template}_body.html", {**context, "subject": subject})
+    message.attach_alternative(inline_css(html), "text/html")
     return message
+
+
+# Nothing is fetched: the layout's CSS is all in its <style>. At-rules (the narrow-screen
+# @media) cannot live in a style attribute, so they stay in a <style> for the programs that read it.
+_inliner = css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=True, load_remote_stylesheets=False)
+
+
+def inline_css(html: str) -> str:
+    """The HTML with its <style> rules copied into each element's style attribute."""
+    return _inliner.inline(html)
 
 
 def send_email(message: EmailMessage) -> None:

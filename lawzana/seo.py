@@ -4,7 +4,7 @@ every page's title and description through these (guides/templatetags/seo.py).""
 
 import html
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, to_locale
 
 SITE_SUFFIX = " | Lawzana"
 TITLE_MAX = 60
@@ -56,3 +56,12 @@ def page_description(rendered: str) -> str:
         offer = gettext("Lawzana: local legal guides and law firms you can compare. Share your needs for free.")
         text = f"{text.rstrip('.')}. {offer}" if text else offer
     return shorten(text, DESCRIPTION_MAX)
+
+
+# og:locale wants a territory (Open Graph's locales are language_TERRITORY); the site's
+# English is British, its Chinese Simplified as written in mainland China.
+OG_LOCALES = {"en": "en_GB", "zh-hans": "zh_CN"}
+
+
+def og_locale(language_code: str) -> str:
+    return OG_LOCALES.get(language_code.lower(), to_locale(language_code))

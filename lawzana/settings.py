@@ -353,6 +353,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # the guide admin posts many inline fields
 # Editors: a guide not reviewed for this many months is flagged stale.
 GUIDE_STALE_AFTER_MONTHS = env.int("GUIDE_STALE_AFTER_MONTHS", default=12)
 GUIDE_CACHE_SECONDS = 24 * 3600
+# The social cards' font (lawzana/og_image.py): a file with Chinese glyphs. Empty: the first
+# CJK sans-serif font fontconfig lists (Debian's fonts-noto-cjk; the Dockerfile installs it).
+OG_FONT_PATH = env.str("OG_FONT_PATH", default="")
 # Operators: a firm's verification badge lapses this many months after the last check.
 FIRM_VERIFICATION_VALID_MONTHS = env.int("FIRM_VERIFICATION_VALID_MONTHS", default=12)
 # Ranking (directory/ranking.py documents the formula).

@@ -37,3 +37,9 @@ def page_title(rendered):
 def page_description(rendered):
     """Wraps a page's description blocks in base.html: 70 to 160 characters on one line."""
     return escape(seo.page_description(rendered))
+
+
+@register.filter
+def og_locale(language_code):
+    """og:locale for a language code: en_GB, zh_CN (lawzana/seo.py)."""
+    return seo.og_locale(language_code)
