@@ -233,7 +233,11 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
     filterset = FirmFilter(request.GET, queryset=firms)
     page = _firm_page(request, with_card_data(filterset.qs, city=city))
     url = landing_url(city=city, practice_area=area)
-    is_filtered = any(request.GET.get(name) for name in filterset.filters if name != "sort")
+    # The filters a visitor set ("Filters (n)"); the order of the list is not one.
+    active_filter_count = sum(
+        1 for name in filterset.filters if name != "sort" and any(value for value in request.GET.getlist(name))
+    )
+    is_filtered = bool(active_filter_count)
     no_firm_here = not page.paginator.count and not is_filtered
     nearby = firms_nearby(practice_area=area, city=city, limit=NEARBY_FIRMS) if no_firm_here else []
     return render(
@@ -249,6 +253,7 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
             "guide_body": _guide_body(guide) if guide else None,
             "filterset": filterset,
             "is_filtered": is_filtered,
+            "active_filter_count": active_filter_count,
             "no_firm_here": no_firm_here,
             "nearby_firms": nearby,
             "nearby_in_region": [firm for firm in nearby if firm.in_region],
