@@ -1,7 +1,9 @@
 import hashlib
+import math
 import re
 import unicodedata
 import uuid
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -314,6 +316,21 @@ class Firm(models.Model):
         if self.year_established is None:
             return None
         return max(0, timezone.localdate().year - self.year_established)
+
+    @property
+    def rating_stars(self):
+        """The rating rounded to the half star, in tenths (45 for 4.3 to 4.7): the drawn
+        stars' class (static/css/site.css, .stars--0 to .stars--50)."""
+        if self.rating_average is None:
+            return 0
+        return int(self.rating_average * 2 + Decimal("0.5")) * 5
+
+    @property
+    def usual_response_hours(self):
+        """The median time to answer a request, in whole hours rounded up (at least one)."""
+        if self.median_response_hours is None:
+            return None
+        return max(1, math.ceil(self.median_response_hours))
 
     # The mark shown where a firm has no logo: its initials on one of a few background tones
     # (static/css/site.css, .firm-mark--tone0 to 5), the same for the firm on every page.

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
-from .models import Article, City, Firm, Lawyer, Office, PracticeArea, Review
+from .models import Article, City, Firm, Lawyer, Office, PracticeArea, Review, ServiceFee
 from .search import query_terms, term_pattern
 
 
@@ -40,13 +40,26 @@ LONG_TEXTS = ("description_md", "description_html", "search_text", "search_vecto
 
 def with_card_data(firms: QuerySet, *, city: City | None = None) -> QuerySet:
     """What a firm card (includes/firm_card.html) shows: languages and its offices (in `city`
-    if given). Its practice areas are not on the card, so they are not loaded."""
+    if given), and its lowest priced fee (`fee_from_amount`, `_currency`, `_model`, subqueries
+    of the firm's own query, so no query more). Its practice areas are not on the card, so
+    they are not loaded."""
     offices = Office.objects.select_related("city")
     if city is not None:
         offices = offices.filter(city=city)
-    return firms.defer(*LONG_TEXTS).prefetch_related(
-        "languages",
-        Prefetch("offices", queryset=offices, to_attr="card_offices"),
+    lowest_fee = ServiceFee.objects.filter(firm_id=OuterRef("pk"), amount_min__isnull=False).order_by(
+        "amount_min", "pk"
+    )
+    return (
+        firms.defer(*LONG_TEXTS)
+        .annotate(
+            fee_from_amount=Subquery(lowest_fee.values("amount_min")[:1]),
+            fee_from_currency=Subquery(lowest_fee.values("currency")[:1]),
+            fee_from_model=Subquery(lowest_fee.values("fee_model")[:1]),
+        )
+        .prefetch_related(
+            "languages",
+            Prefetch("offices", queryset=offices, to_attr="card_offices"),
+        )
     )
 
 
@@ -64,7 +77,7 @@ def firms_nearby(*, practice_area: PracticeArea, city: City, limit: int) -> list
     firms = list(
         firms_serving(practice_area=practice_area, cities=elsewhere)
         .annotate(in_region=Exists(in_region))
-        .only("name", "slug", "rating_average", "review_count", "verified_on")
+        .only("name", "slug", "logo", "updated_at", "rating_average", "review_count", "verified_on")
         .prefetch_related(Prefetch("offices", queryset=offices, to_attr="offices_elsewhere"))
         .order_by("-in_region", "-ranking_score", "name")[:limit]
     )
@@ -84,7 +97,7 @@ class AreaFirms:
 def best_firms_by_area(*, city: City, per_area: int) -> list[AreaFirms]:
     """Each practice area that listed firms offer from an office in `city`, in the taxonomy's
     order, with how many firms offer it there and the `per_area` best ranked (name, slug,
-    rating and verification loaded). One query however many areas and firms: the firms are
+    logo, rating and verification loaded). One query however many areas and firms: the firms are
     ranked within each area by a window function, and only the best rows come back."""
     offers = Firm.practice_areas.through.objects
     in_area = {"partition_by": F("practicearea_id")}
@@ -99,7 +112,10 @@ def best_firms_by_area(*, city: City, per_area: int) -> list[AreaFirms]:
         .only(
             "firm",
             "practicearea",
-            *(f"firm__{name}" for name in ("name", "slug", "rating_average", "review_count", "verified_on")),
+            *(
+                f"firm__{name}"
+                for name in ("name", "slug", "logo", "updated_at", "rating_average", "review_count", "verified_on")
+            ),
             *(f"practicearea__{name}" for name in ("name", "slug", "position", "parent")),
             *(f"practicearea__parent__{name}" for name in ("name", "slug", "position")),
         )

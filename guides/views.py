@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Count, Prefetch, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from directory.filters import FirmFilter
-from directory.models import City, Country, PracticeArea
+from directory.models import City, Country, Firm, Office, PracticeArea
 from directory.selectors import best_firms_by_area, firms_nearby, firms_serving, with_card_data
 from lawzana import og_image
 from lawzana.breadcrumbs import breadcrumbs
@@ -31,6 +31,10 @@ def _published_guides():
     return Guide.objects.published().for_language(get_language())
 
 
+# Guides on the home page.
+RECENT_GUIDES = 3
+
+
 @login_not_required
 @require_safe
 def home(request):
@@ -40,14 +44,22 @@ def home(request):
     if form.is_bound and form.is_valid():
         # Every city and practice area has its page, with or without a guide or firms there.
         return redirect(landing_url(city=form.cleaned_data["city"], practice_area=form.cleaned_data["practice_area"]))
-    recent = _published_guides().with_place().order_by("-published_at")[:6]
+    # The newest reviewed first: what an editor checked last is what the site vouches for.
+    recent = _published_guides().with_place().order_by(F("last_reviewed_on").desc(nulls_last=True), "-published_at")
     groups = PracticeArea.objects.groups().prefetch_related(
         Prefetch("children", queryset=PracticeArea.objects.order_by("position", "name"))
     )
+    # The figures the page shows are counted, never typed in: three COUNT queries.
+    listed = Firm.objects.listed()
+    trust = {
+        "firms": listed.count(),
+        "cities": City.objects.filter(Exists(Office.objects.filter(city_id=OuterRef("pk"), firm__in=listed))).count(),
+        "guides": _published_guides().count(),
+    }
     return render(
         request,
         "guides/home.html",
-        {"form": form, "recent_guides": recent, "groups": groups},
+        {"form": form, "recent_guides": recent[:RECENT_GUIDES], "groups": groups, "trust": trust},
         status=400 if form.is_bound else 200,
     )
 
@@ -234,7 +246,11 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
     filterset = FirmFilter(request.GET, queryset=firms)
     page = _firm_page(request, with_card_data(filterset.qs, city=city))
     url = landing_url(city=city, practice_area=area)
-    is_filtered = any(request.GET.get(name) for name in filterset.filters if name != "sort")
+    # The filters a visitor set ("Filters (n)"); the order of the list is not one.
+    active_filter_count = sum(
+        1 for name in filterset.filters if name != "sort" and any(value for value in request.GET.getlist(name))
+    )
+    is_filtered = bool(active_filter_count)
     no_firm_here = not page.paginator.count and not is_filtered
     nearby = firms_nearby(practice_area=area, city=city, limit=NEARBY_FIRMS) if no_firm_here else []
     return render(
@@ -250,6 +266,7 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
             "guide_body": _guide_body(guide) if guide else None,
             "filterset": filterset,
             "is_filtered": is_filtered,
+            "active_filter_count": active_filter_count,
             "no_firm_here": no_firm_here,
             "nearby_firms": nearby,
             "nearby_in_region": [firm for firm in nearby if firm.in_region],
