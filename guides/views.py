@@ -185,8 +185,24 @@ def _faq_ld(faq_items):
     }
 
 
+def _guide_contents(guide, *, faq_items, sources):
+    """The guide's parts as (id, label), in the order guide_body.html renders them: the side
+    panel's contents (landing.html) link to them. The firm list comes first, as on the page."""
+    contents = [("firms", _("Law firms"))]
+    for prefix, heading, _html in guide.sections:
+        if prefix == "resources" and faq_items:
+            contents.append(("faq", _("Frequently asked questions")))
+        contents.append((prefix, str(heading)))
+    if faq_items and not guide.resources_html:
+        contents.append(("faq", _("Frequently asked questions")))
+    if sources:
+        contents.append(("sources", _("Sources")))
+    return contents
+
+
 def _guide_body(guide):
-    """The guide's rendered sections, FAQ and sources, cached until the guide changes.
+    """The guide's rendered sections, FAQ and sources, and its contents, cached until the guide
+    changes.
 
     Every edit saves the guide (the admin saves it with its inlines; a restored revision
     saves it too), which moves updated_at and so the key.
@@ -195,7 +211,7 @@ def _guide_body(guide):
     def build():
         faq_items = list(guide.faq_items.all())
         sources = list(guide.sources.all())
-        return render_to_string(
+        body = render_to_string(
             "guides/includes/guide_body.html",
             {
                 "guide": guide,
@@ -204,12 +220,14 @@ def _guide_body(guide):
                 "faq_ld": _faq_ld(faq_items) if faq_items else None,
             },
         )
+        return {"html": body, "contents": _guide_contents(guide, faq_items=faq_items, sources=sources)}
 
     # The body also shows the city's and practice area's names, which change elsewhere.
     names = f"{guide.city.name}|{guide.city.country.name}|{guide.practice_area.name}"
     digest = hashlib.sha256(names.encode()).hexdigest()[:16]
-    # The version changes with guide_body.html, so that a deploy does not serve the old markup.
-    key = f"guide-body:v2:{guide.pk}:{guide.language}:{guide.updated_at.timestamp()}:{digest}"
+    # The version changes with guide_body.html and with what is cached, so that a deploy does
+    # not serve the old markup.
+    key = f"guide-body:v3:{guide.pk}:{guide.language}:{guide.updated_at.timestamp()}:{digest}"
     return cache.get_or_set(key, build, settings.GUIDE_CACHE_SECONDS)
 
 
@@ -263,7 +281,7 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
             "city": city,
             "practice_area": area,
             "canonical_path": url,
-            "guide_body": _guide_body(guide) if guide else None,
+            "guide_body": _guide_body(guide) if guide else None,  # .html and .contents
             "filterset": filterset,
             "is_filtered": is_filtered,
             "active_filter_count": active_filter_count,

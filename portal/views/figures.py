@@ -1,5 +1,6 @@
 """The firm's landing page in the portal: what waits for an answer, this week's load, whether
-the firm is listed and accepting requests, and twelve months of figures (chart and table)."""
+the firm is listed and accepting requests, and twelve months of figures (cards, charts and
+a table)."""
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ def dashboard(request):
             "section": "dashboard",
             "overview": figures.firm_overview(firm=firm),
             "months": months,
+            "year": figures.year_figures(months),
             "charts": charts,
         },
     )

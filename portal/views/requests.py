@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce, Left, NullIf
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -63,6 +65,18 @@ def answer_by(match: Match):
     return match.delivered_at + timedelta(hours=settings.LEAD_RESPONSE_WINDOW_HOURS)
 
 
+# An answer due within this is shown as pressing: in the inbox row and on the request's page.
+DEADLINE_SOON = timedelta(hours=24)
+
+
+def deadline(when, now) -> tuple[str, bool]:
+    """How long is left to answer, in words ("in 5 hours"), and whether that is soon. A
+    deadline already past still shows until the expiry sweep runs."""
+    if when <= now:
+        return _("time is up"), True
+    return _("in %(time)s") % {"time": timeuntil(when, now, depth=1)}, when - now < DEADLINE_SOON
+
+
 @portal_view
 @require_safe
 @never_cache
@@ -86,6 +100,7 @@ def inbox(request):
     # and an empty list rather than silently ignoring what was asked.
     matches = filterset.qs if filterset.is_valid() else firm_matches.none()
     page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
     for match in page:
         match.group = GROUP_OF_STATUS.get(match.status, "")
         match.group_label = STATUS_GROUP_LABELS.get(match.group, match.get_status_display())
@@ -93,6 +108,8 @@ def inbox(request):
         # Nothing of a request the firm may no longer open, nor of erased personal data.
         match.preview = inbox_preview(match.preview_start or "") if match.can_open else ""
         match.answer_by = answer_by(match) if match.can_open else None
+        if match.answer_by:
+            match.answer_in, match.answer_soon = deadline(match.answer_by, now)
 
     counts = dict.fromkeys(STATUS_GROUP_LABELS, 0)
     for row in firm_matches.order_by().values("status").annotate(n=Count("pk")):
@@ -132,6 +149,8 @@ def _render_match(request, match, *, status=200, **forms):
     answerable = answers.match_answer_refusal(match) is None
     accepted = match.status == Match.Status.ACCEPTED
     released = accepted and match.contact_released_at is not None
+    due = answer_by(match) if answerable else None
+    answer_in, answer_soon = deadline(due, timezone.now()) if due else ("", False)
     context = {
         "section": "inbox",
         "match": match,
@@ -141,7 +160,9 @@ def _render_match(request, match, *, status=200, **forms):
         "is_accepted": accepted,
         "is_expired": match.status == Match.Status.EXPIRED,
         "answerable": answerable,
-        "answer_by": answer_by(match) if answerable else None,
+        "answer_by": due,
+        "answer_in": answer_in,
+        "answer_soon": answer_soon,
         # Before accepting, the firm sees a shortened summary with contact details hidden;
         # once it accepted, the whole description, still without contact details, until the
         # client releases their name, email and phone to this firm.

@@ -194,6 +194,74 @@ def test_a_firm_with_no_figures_gets_flat_charts_and_a_table_of_zeros(client, as
     assert set(map(tuple, _table(tree).values())) == {("0", "0", "0", "0", NO_ANSWERS, "0")}
 
 
+def _cards(tree, heading_id):
+    """The figure cards of one section, as their text ("3 requests received")."""
+    (section,) = [s for s in tree.iter("section") if s.get("aria-labelledby") == heading_id]
+    return [_text(card) for card in section.iter("li") if "stat" in card.get("class", "").split()]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_figures_come_as_cards_with_the_years_totals(client, assert_valid_html):
+    membership = MembershipFactory(firm__lead_capacity_per_week=5)
+    firm = membership.firm
+    march, april = datetime.datetime(2026, 3, 10, tzinfo=SHANGHAI), datetime.datetime(2026, 4, 10, tzinfo=SHANGHAI)
+    # March's median is 2 hours, April's 30: the year's is that of all four answers (2.5), not
+    # the median of the months' (16).
+    _answered(firm, delivered_at=march, status="accepted", hours=1)
+    _answered(firm, delivered_at=march, status="declined", hours=2)
+    _answered(firm, delivered_at=march, status="returned", hours=3)
+    _answered(firm, delivered_at=april, status="accepted", hours=30)
+    MatchFactory(firm=firm, status="delivered", delivered_at=april)
+    ProfileViewMonth.objects.create(firm=firm, month=datetime.date(2026, 3, 1), views=7)
+    ProfileViewMonth.objects.create(firm=firm, month=datetime.date(2026, 5, 1), views=14)
+    firm.completeness = 0.8
+    firm.save()
+    client.force_login(membership.user)
+
+    tree = assert_valid_html(client.get(_url(firm)).content)
+
+    now = _cards(tree, "now-heading")
+    assert now[0] == "1 request waiting for your answer Open the requests"
+    assert now[1] == "1 of 5 requests this week (the last seven days)"  # the one waiting
+    assert now[2] == "80% profile completeness Complete your profile"
+    assert _cards(tree, "figures-heading") == [
+        "5 requests received",
+        "80% of them answered: accepted, declined or returned",
+        "2.5 hours: the median time to answer",
+        "21 profile views",
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_without_requests_the_cards_say_so_rather_than_divide_by_zero(client, assert_valid_html):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+
+    tree = assert_valid_html(client.get(_url(membership.firm)).content)
+
+    assert _cards(tree, "figures-heading") == [
+        "0 requests received",
+        "– answered: no requests yet",
+        "– median response time: no answers yet",
+        "0 profile views",
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_chart_marks_the_bars_that_carry_a_year_so_a_phone_keeps_them(client, assert_valid_html):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+
+    svg = _chart(assert_valid_html(client.get(_url(membership.firm)).content), "chart-requests")
+
+    marked = [
+        " ".join(_text(label) for label in g.iter(f"{SVG}text"))
+        for g in svg.iter(f"{SVG}g")
+        if "chart__bar--year" in g.get("class", "")
+    ]
+    assert marked == ["Jun 2025", "Jan 2026"]
+
+
 def test_month_starts_cross_the_year():
     starts = figures.month_starts(today=datetime.date(2026, 2, 27))
 

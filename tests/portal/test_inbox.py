@@ -104,6 +104,39 @@ def test_each_row_shows_the_start_of_the_request_and_when_to_answer_by(client, f
     assert "Declined and gone from view." not in content
 
 
+@pytest.mark.parametrize(
+    ("hours_later", "said", "soon"),
+    # Django's timeuntil keeps a number and its unit together with a no-break space.
+    [(1, "in 1\xa0day", False), (45, "in 3\xa0hours", True), (49, "time is up", True)],
+)
+def test_a_row_says_how_long_is_left_to_answer_and_marks_the_last_day(
+    client, member, firm, settings, hours_later, said, soon
+):
+    settings.LEAD_RESPONSE_WINDOW_HOURS = 48
+    delivered = datetime.datetime(2026, 3, 5, 9, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(delivered, tick=False):
+        waiting = MatchFactory(firm=firm, status="viewed")
+
+    with time_machine.travel(delivered + datetime.timedelta(hours=hours_later), tick=False):
+        client.force_login(member.user)  # a session idle that long has ended
+        content = client.get(inbox_url(firm)).content.decode()
+        page = client.get(match_url(waiting)).content.decode()
+
+    css_class = "deadline deadline--soon" if soon else "deadline"
+    assert f'<span class="{css_class}">{said}</span>' in content
+    assert f'<span class="{css_class}">{said}</span>' in page
+
+
+def test_each_row_names_its_status_in_words_with_its_groups_colour(client, firm):
+    for status in ["delivered", "viewed", "accepted", "expired"]:
+        MatchFactory(firm=firm, status=status)
+
+    content = client.get(inbox_url(firm)).content.decode()
+
+    for group, words in [("new", "New"), ("viewed", "Viewed"), ("accepted", "Accepted"), ("expired", "Expired")]:
+        assert f'<span class="status status--{group}">{words}</span>' in content
+
+
 def test_a_row_previews_what_the_firm_was_sent_not_the_description_as_it_is_now(client, firm):
     # The summary a firm received is kept on its match (intake/services/delivery.py); the
     # inbox must agree with the email, even if the redaction rules changed since.
