@@ -49,26 +49,28 @@ def match_notify_withdrawn(match_id: int) -> None:
     client_actions.match_notify_withdrawn(match_id=match_id)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=6)
-def match_notify_accepted(self, match_id: int) -> None:
+def _email_about_match(task, match_id: int, *, send, failed) -> None:
+    """Send one email about a match: retried with backoff while SMTP refuses for now, recorded
+    as failed when it refuses for good (the sweeper re-sends what is neither sent nor failed)."""
     try:
-        answers.match_notify_accepted(match_id=match_id)
+        send(match_id=match_id)
     except emails.DeliveryError as exc:
         if exc.permanent:
-            answers.match_notify_accepted_failed(match_id=match_id, reason=str(exc))
+            failed(match_id=match_id, reason=str(exc))
             return
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+        raise task.retry(exc=exc, countdown=_backoff(task.request.retries)) from exc
+
+
+@shared_task(bind=True, acks_late=True, max_retries=6)
+def match_notify_accepted(self, match_id: int) -> None:
+    _email_about_match(self, match_id, send=answers.match_notify_accepted, failed=answers.match_notify_accepted_failed)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=6)
 def match_send_contact(self, match_id: int) -> None:
-    try:
-        client_actions.match_send_contact(match_id=match_id)
-    except emails.DeliveryError as exc:
-        if exc.permanent:
-            client_actions.match_send_contact_failed(match_id=match_id, reason=str(exc))
-            return
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+    _email_about_match(
+        self, match_id, send=client_actions.match_send_contact, failed=client_actions.match_send_contact_failed
+    )
 
 
 @shared_task
