@@ -244,8 +244,9 @@ def ensure_tools():
         raise RuntimeError(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-def lighthouse(url, categories, out, cookie=None):
-    """{category: score 0-100} and the audits that cost points, for one page."""
+def lighthouse(url, categories, out, cookie=None, speeds=None):
+    """{category: score 0-100} and the audits that cost points, for one page; appends the
+    machine's speed as Lighthouse measured it (its benchmark index) to `speeds`."""
     cmd = [
         "node",
         str(LIGHTHOUSE),
@@ -268,6 +269,10 @@ def lighthouse(url, categories, out, cookie=None):
     report = json.loads(out.read_text())
     if report.get("runtimeError"):
         raise RuntimeError(f"lighthouse {url}: {report['runtimeError']}")
+    if report["finalDisplayedUrl"] != url:  # a session not taken would lead to the sign-in page
+        raise RuntimeError(f"lighthouse {url} was led to {report['finalDisplayedUrl']}")
+    if speeds is not None:
+        speeds.append(report["environment"]["benchmarkIndex"])
     scores, lost = {}, []
     for key, category in report["categories"].items():
         scores[key] = None if category["score"] is None else round(category["score"] * 100)
@@ -331,7 +336,7 @@ def main() -> int:
     }
     cookie_name = session_cookie_name(production)
     processes = []
-    rows, details, misses = [], [], []
+    rows, details, misses, speeds = [], [], [], []
     head = ("page", "LH perf", "LH a11y", "LH best practices", "LH SEO", "Nu errors", "axe serious/critical")
     started = time.monotonic()
     try:
@@ -374,7 +379,8 @@ def main() -> int:
             url, violations, noindex = found[name]
             categories = [c for c in CATEGORIES if not (c == "seo" and noindex)]
             log(f"lighthouse {index}/{len(pages)}: {name}")
-            scores, lost = lighthouse(url, categories, tmp / f"lighthouse-{index:02d}.json", cookies.get(who))
+            out = tmp / f"lighthouse-{index:02d}.json"
+            scores, lost = lighthouse(url, categories, out, cookies.get(who), speeds)
             if scores.get("performance") is not None and scores["performance"] < TARGETS["performance"]:
                 # One run's performance varies with what else the machine does (its main-thread
                 # time is multiplied by the mobile profile's CPU slowdown): below target, the
@@ -383,7 +389,7 @@ def main() -> int:
                 for again in (2, 3):
                     log(f"lighthouse {index}/{len(pages)}: {name}, performance run {again} of 3")
                     out = tmp / f"lighthouse-{index:02d}-performance-{again}.json"
-                    runs.append(lighthouse(url, ["performance"], out, cookies.get(who))[0]["performance"])
+                    runs.append(lighthouse(url, ["performance"], out, cookies.get(who), speeds)[0]["performance"])
                 scores["performance"] = sorted(runs)[1]
                 lost.append(f"performance: the median of three runs counts: {sorted(runs)}")
             serious = blocking(violations)
@@ -426,6 +432,13 @@ def main() -> int:
         f"{TARGETS['nu']} Nu HTML Checker errors; {TARGETS['axe']} axe violations of impact serious or critical. "
         f"({time.monotonic() - started:.0f} s)"
     )
+    if speeds:
+        # Lighthouse's simulated phone multiplies the main thread's time as observed here: on a
+        # busy machine (a low index) performance drops with no change to the pages.
+        print(
+            f"Machine speed (Lighthouse's benchmark index, higher is faster): {min(speeds):.0f} to "
+            f"{max(speeds):.0f} over {len(speeds)} runs; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs."
+        )
     if details:
         print("\nWhat cost points:\n" + "\n".join(f"- {line}" for line in details))
     if misses:
