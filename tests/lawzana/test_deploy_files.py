@@ -52,7 +52,7 @@ def test_the_image_is_slim_runs_as_a_user_and_collects_static_files_at_build():
     assert "pytest" not in prod and "playwright" not in prod and "locust" not in prod
 
 
-def test_the_image_leaves_out_the_development_only_demo_app_and_the_tests():
+def test_the_image_leaves_out_the_development_only_demo_app_the_tests_and_the_audit():
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
 
-    assert "demo" in ignored and "tests" in ignored
+    assert "demo" in ignored and "tests" in ignored and "audit" in ignored
