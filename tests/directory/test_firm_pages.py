@@ -131,7 +131,7 @@ def test_the_profile_shows_published_reviews_only_with_their_summary(client, fir
     assert "Good advice on our export filing." in content
     assert "Pending rant." not in content
     assert "Rejected rant." not in content
-    assert "★ 4.5" in content
+    assert '<span class="rating">4.5</span>' in content
 
 
 def test_the_rating_summary_reads_as_a_sentence(client, firm, assert_valid_html):
@@ -139,7 +139,10 @@ def test_the_rating_summary_reads_as_a_sentence(client, firm, assert_valid_html)
 
     (summary,) = [p for p in tree.iter("p") if p.get("class") == "firm__rating"]
     text = " ".join("".join(summary.itertext()).split())
-    assert text == "★ 4.5 out of 5, from 2 published reviews (1 verified client)"
+    assert text == "4.5 out of 5, from 2 published reviews (1 verified client)"
+    # The drawn stars, four and a half, are decoration beside that sentence.
+    (stars,) = [span for span in summary.iter("span") if "stars" in span.get("class", "").split()]
+    assert (stars.get("class"), stars.get("aria-hidden")) == ("stars stars--45", "true")
 
 
 def test_each_review_rating_is_an_image_named_for_screen_readers(client, firm, assert_valid_html):
