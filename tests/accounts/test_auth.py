@@ -270,3 +270,13 @@ def test_account_pages_are_valid_html_in_the_sites_layout(client, assert_valid_h
     assert response.status_code == 200
     assert 'class="site-header"' in response.content.decode()
     assert_valid_html(response.content)
+
+
+def test_the_account_bar_appears_for_a_signed_in_user_only(client):
+    # An empty bar under the header showed on every signed-out account page.
+    assert 'class="account-bar"' not in client.get(reverse("account_login")).content.decode()
+
+    client.force_login(FirmUserFactory())
+
+    page = client.get(reverse("account_email")).content.decode()
+    assert 'class="account-bar"' in page and "Two-factor authentication" in page

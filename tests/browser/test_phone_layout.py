@@ -176,7 +176,7 @@ class World:
         MatchFactory(firm=self.other_firm, lead=self.accepted.lead, status="delivered")
         for status in ["viewed", "expired", "declined", "pending"]:
             MatchFactory(firm=self.firm, lead=lead(), status=status)
-        self.withdrawn = lead(status="withdrawn")
+        self.withdrawn = lead(status="withdrawn", withdrawn_at=now)
         MatchFactory(firm=self.firm, lead=self.withdrawn, status="cancelled")
         self.unmatched = lead(status="unmatched")
 
