@@ -244,9 +244,29 @@ def ensure_tools():
         raise RuntimeError(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
+class LighthouseHiccup(RuntimeError):
+    """Lighthouse could not record the page load ("Something went wrong with recording the
+    trace", NO_NAVSTART, NO_FCP...): its own failure, not the page's, which a new run clears."""
+
+
+# Runs of one page before a Lighthouse hiccup fails the audit.
+LIGHTHOUSE_ATTEMPTS = 3
+
+
 def lighthouse(url, categories, out, cookie=None, speeds=None):
     """{category: score 0-100} and the audits that cost points, for one page; appends the
     machine's speed as Lighthouse measured it (its benchmark index) to `speeds`."""
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        try:
+            return _lighthouse_once(url, categories, out, cookie, speeds)
+        except LighthouseHiccup as hiccup:
+            if attempt == LIGHTHOUSE_ATTEMPTS:
+                raise
+            log(f"{hiccup}; running it again ({attempt + 1} of {LIGHTHOUSE_ATTEMPTS})")
+            out.unlink(missing_ok=True)
+
+
+def _lighthouse_once(url, categories, out, cookie, speeds):
     cmd = [
         "node",
         str(LIGHTHOUSE),
@@ -264,11 +284,13 @@ def lighthouse(url, categories, out, cookie=None, speeds=None):
     result = subprocess.run(
         cmd, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True, timeout=300
     )
+    if "Runtime error encountered" in result.stderr:
+        raise LighthouseHiccup(f"lighthouse {url}: {result.stderr.strip().splitlines()[-1]}")
     if result.returncode != 0 or not out.exists():
         raise RuntimeError(f"lighthouse {url} failed:\n{result.stderr[-2000:]}")
     report = json.loads(out.read_text())
     if report.get("runtimeError"):
-        raise RuntimeError(f"lighthouse {url}: {report['runtimeError']}")
+        raise LighthouseHiccup(f"lighthouse {url}: {report['runtimeError']}")
     if report["finalDisplayedUrl"] != url:  # a session not taken would lead to the sign-in page
         raise RuntimeError(f"lighthouse {url} was led to {report['finalDisplayedUrl']}")
     if speeds is not None:
