@@ -99,6 +99,15 @@ class Process:
         self.log.close()
 
 
+def table(head, rows) -> str:
+    """A Markdown table, as the benchmark, the load test and the audit print their results."""
+    cells = [tuple(str(c) for c in row) for row in [head, *rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(head))]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(cells[0]), sep, *(line(r) for r in cells[1:])])
+
+
 def django_setup(env):
     """Configure Django in this process against the run's database and services."""
     os.environ.update(env)

@@ -49,6 +49,7 @@ from bench.harness import (  # noqa: E402 (run as a script: the project root goe
     psql,
     redis_flush,
     run,
+    table,
     wait_http,
 )
 
@@ -97,11 +98,7 @@ class Table:
 
     def render(self) -> str:
         cells = [(n, m, t, "-" if ok is None else ("yes" if ok else "NO")) for n, m, t, ok in self.rows]
-        head = ("name", "measured", "target", "ok")
-        widths = [max(len(str(r[i])) for r in [head, *cells]) for i in range(4)]
-        line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
-        sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-        return "\n".join([line(head), sep, *(line(r) for r in cells)])
+        return table(("name", "measured", "target", "ok"), cells)
 
     def misses(self):
         return [n for n, _m, _t, ok in self.rows if ok is False]

@@ -56,6 +56,7 @@ from bench.harness import (  # noqa: E402 (run as a script: the project root goe
     psql,
     redis_flush,
     run,
+    table,
     wait_http,
 )
 
@@ -153,14 +154,6 @@ def drain(mailbox, seconds):
 
 
 # --- reporting ------------------------------------------------------------------------------------
-
-
-def table(head, rows) -> str:
-    cells = [tuple(str(c) for c in row) for row in rows]
-    widths = [max(len(r[i]) for r in [head, *cells]) for i in range(len(head))]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
-    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([line(head), sep, *(line(r) for r in cells)])
 
 
 def percentile(values, fraction):
