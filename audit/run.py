@@ -55,6 +55,7 @@ from bench.harness import (  # noqa: E402 (run as a script: the project root goe
     free_port,
     logger,
     run,
+    table,
     wait_http,
 )
 
@@ -222,10 +223,12 @@ def visit_pages(base, pages, cookie_name, firm_key, html_dir):
                 page.get_by_role("button", name="Next").click()
                 expect(page.get_by_text("Step 3 of 3")).to_be_visible()
                 record(name, page)
-        cookies = contexts["client"].context.cookies() if "client" in contexts else []
+        # Only the form's later steps need the client's session (--only may leave them out).
+        walked_the_form = "client" in contexts
+        cookies = contexts["client"].context.cookies() if walked_the_form else []
         client_key = next((c["value"] for c in cookies if c["name"] == cookie_name), None)
         browser.close()
-    if client_key is None:
+    if walked_the_form and client_key is None:
         raise RuntimeError(f"the request form set no {cookie_name} cookie")
     return found, files, client_key
 
@@ -308,14 +311,6 @@ def _lighthouse_once(url, categories, out, cookie, speeds):
 
 
 # --- the table ------------------------------------------------------------------------------------
-
-
-def render(head, rows) -> str:
-    cells = [tuple(str(c) for c in row) for row in rows]
-    widths = [max(len(r[i]) for r in [head, *cells]) for i in range(len(head))]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
-    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([line(head), sep, *(line(r) for r in cells)])
 
 
 def score_cell(value, target):
@@ -448,7 +443,7 @@ def main() -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    print(render(head, rows))
+    print(table(head, rows))
     print(
         f"\nTargets: Lighthouse (mobile) performance >= {TARGETS['performance']}, accessibility, best practices "
         f"and SEO {TARGETS['accessibility']}; SEO only where search engines may index the page; "
