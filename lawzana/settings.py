@@ -320,9 +320,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 MANAGERS = [("Operators", address) for address in env.list("OPERATOR_EMAILS", default=[])]
 
 LANGUAGE_CODE = "en"
-# Guides and the interface are English for now; Simplified Chinese follows, which is why
-# every string is marked for translation and URLs are built with i18n_patterns.
-LANGUAGES = [("en", _("English"))]
+# English keeps unprefixed URLs; Simplified Chinese lives under /zh-hans/ (lawzana/urls.py).
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 # Phone numbers typed without a country code are read as this country's (lawzana.forms).
