@@ -37,9 +37,9 @@ def landing_page_title(*, city, practice_area):
     practice area's name shortened, so that the city is always in it."""
     short = _("%(practice_area)s Lawyers in %(city)s")
     names = {"practice_area": practice_area.name, "city": city.name}
-    overflow = len(str(short % names)) - seo.TITLE_MAX
+    overflow = seo.width(str(short % names)) - seo.TITLE_MAX
     if overflow > 0:
-        names["practice_area"] = seo.shorten(practice_area.name, max(len(practice_area.name) - overflow, 1))
+        names["practice_area"] = seo.shorten(practice_area.name, max(seo.width(practice_area.name) - overflow, 1))
     return seo.fit_title(str(landing_title(city=city, practice_area=practice_area)), str(short % names))
 
 
