@@ -24,7 +24,7 @@ IGNORE = [".venv/*", "audit/*", "var/*", "tests/*", "staticfiles/*", "node_modul
 # Names, codes and symbols that read the same in Chinese.
 SAME_IN_CHINESE = re.compile(
     r"^(Lawzana|WeChat|LinkedIn|Weibo|Douyin|Zhihu|GitHub|X|URL|CNY|USD|EUR|HKD|GBP|PDF|CSV|OK|ID|QQ|API|"
-    r"%\(\w+\)s|[\W\d_]*)$",
+    r"(?:%\(\w+\)[sdf]|[\W\d_])*)$",
     re.IGNORECASE,
 )
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sd]|\{\w*\}")
