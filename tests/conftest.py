@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from lawzana import cache as resilient
 from tests.factories import CityFactory, PracticeAreaFactory, RegionFactory
@@ -13,6 +15,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_until_a_page_says_otherwise():
+    # A request to a /zh-hans/ page leaves Chinese active in the thread (LocaleMiddleware
+    # activates, nothing deactivates): the next test would render its emails in Chinese.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
