@@ -34,6 +34,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import (  # noqa: E402 (run as a script: the project root goes on the path first)
@@ -60,6 +61,9 @@ LEADS = 1000
 BENCH_REF = re.compile(rb"benchref[a-z]{4}")
 FANOUT = 3
 GUNICORN_WORKERS = 2
+# A Chinese search: two words (网络安全, 律师) that one in eight generated descriptions holds.
+ZH_QUERY = "网络安全律师"
+ZH_WORD = "网络安全"
 
 LUA = r"""
 local bust = false
@@ -118,11 +122,13 @@ def ensure_database(db, env):
         run(["createdb", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], db], timeout=60)
     run([PY, "manage.py", "migrate", "--noinput"], env=env, timeout=600)
     firms = int(psql(db, "SELECT count(*) FROM directory_firm"))
-    if firms:
+    # Seeded before firms had Chinese texts (or before search segmented them): seed again.
+    stale = firms and not int(psql(db, f"SELECT count(*) FROM directory_firm WHERE search_text LIKE '% {ZH_WORD} %'"))
+    if firms and not stale:
         log(f"{db} already holds {firms} firms: seeding skipped")
     else:
         log("seeding with manage.py seed_scale (about 1-2 minutes)")
-        run([PY, "manage.py", "seed_scale"], env=env, timeout=900)
+        run([PY, "manage.py", "seed_scale", *(["--reset"] if stale else [])], env=env, timeout=900)
         # seed_scale inserts every firm, then rewrites it twice (firms_refresh): two dead rows
         # per live one. Compact once, as a restored or long-lived database would be.
         log("VACUUM (FULL, ANALYZE) after seeding")
@@ -182,6 +188,7 @@ def pick_urls():
         "filtered": f"{landing}?min_rating=4&sort=rating",
         "firm": firm.get_absolute_url(),
         "search": f"/search/?q={word.lower()}",
+        "search_zh": f"/search/?q={quote(ZH_QUERY)}",
         "form": f"/requests/new/?city={guide.city_id}&practice_area={guide.practice_area_id}",
         "city": guide.city.get_absolute_url(),
         "area": guide.practice_area.get_absolute_url(),
@@ -474,6 +481,7 @@ def main() -> int:
             ("firm profile", urls["firm"]),
             ("filtered listing", urls["filtered"]),
             ("search over 10,000 firms", urls["search"]),
+            ("Chinese search over 10,000 firms", urls["search_zh"]),
             ("request form, first step", urls["form"]),
             ("home", "/"),
             ("cities", "/lawyers/"),
@@ -518,6 +526,11 @@ def main() -> int:
             errors = single["bad_status"] + single["socket_errors"]
             queries, _status = count_queries(path, bust=True)
             measured = f"{server_p95:.1f} ms (1 conn, p50 {single['p50_us'] / 1000:.1f} ms; {queries} queries)"
+            if path == urls["search_zh"]:
+                from directory.selectors import firm_search
+
+                found = firm_search(query=ZH_QUERY).count()
+                measured += f"; {found} firms found"
             if errors:
                 measured += f"; {errors} errors"
             table.add(f"{name}: p95 server time, rendered", measured, "< 50 ms", server_p95 < 50 and not errors)

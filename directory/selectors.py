@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import RowNumber
 
 from .models import Article, City, Firm, Lawyer, Office, PracticeArea, Review, ServiceFee
-from .search import query_terms, term_pattern
+from .search import han_terms, han_tsquery, query_terms, term_pattern
 
 
 def practice_area_ids(practice_area: PracticeArea) -> list[int]:
@@ -211,32 +211,50 @@ def listed_firm_counts(*, city: City, covers: dict[int, list[int]]) -> dict[int,
 def firm_search(*, query: str) -> QuerySet:
     """Listed firms matching free text: names, description, practice areas and their
     synonyms, cities, languages, lawyers. Case- and accent-insensitive. PostgreSQL uses
-    full-text search (English stemming, GIN index); other databases match word stems."""
-    terms = query_terms(query)
+    full-text search (English stemming, GIN index); other databases match word stems.
+    Chinese words are found as words or substrings (directory.search)."""
+    terms, chinese = query_terms(query), han_terms(query)
     firms = Firm.objects.listed()
-    if not terms:
+    if not terms and not chinese:
         return firms.none()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        search = SearchQuery(" ".join(terms), config="english", search_type="plain")
+        searches = []
+        if terms:
+            searches.append(SearchQuery(" ".join(terms), config="english", search_type="plain"))
+        if chinese:
+            searches.append(SearchQuery(han_tsquery(chinese), config="simple", search_type="raw"))
+        search = searches[0] if len(searches) == 1 else searches[0] & searches[1]
         return (
             firms.filter(search_vector=search)
             # F(): a plain string would be re-parsed by to_tsvector and lose the A/B weights.
             .annotate(search_rank=SearchRank(F("search_vector"), search))
             .order_by("-search_rank", "-ranking_score", "name")
         )
-    condition = Q()
+    condition = _han_condition(chinese)
     for term in terms:
         condition &= Q(search_text__contains=term_pattern(term))
     return firms.filter(condition).order_by("-ranking_score", "name")
 
 
+def _han_condition(chinese) -> Q:
+    """The fallback's Chinese search: each word as a substring of the document, or all of
+    its smaller words anywhere in it."""
+    condition = Q()
+    for term in chinese:
+        found = Q(search_text__contains=term.text)
+        if term.parts:
+            found |= Q(*(Q(search_text__contains=part) for part in term.parts))
+        condition &= found
+    return condition
+
+
 def lawyer_search(*, query: str) -> QuerySet:
     """Lawyers of listed firms whose name, role or bar admission matches every word, as a
-    word or the start of one."""
-    terms = query_terms(query)
-    if not terms:
+    word or the start of one (a Chinese word: as a word or a substring)."""
+    terms, chinese = query_terms(query), han_terms(query)
+    if not terms and not chinese:
         return Lawyer.objects.none()
     lawyers = Lawyer.objects.filter(firm__is_listed=True)
     if connection.vendor == "postgresql":
@@ -244,12 +262,14 @@ def lawyer_search(*, query: str) -> QuerySet:
 
         # Served by the GIN index of migration 0005. Terms are \w+ only, so they cannot
         # carry tsquery operators.
-        prefixes = " & ".join(f"{term}:*" for term in terms)
+        clauses = [f"{term}:*" for term in terms]
+        if chinese:
+            clauses.append(f"({han_tsquery(chinese)})")
         lawyers = lawyers.annotate(document=SearchVector("search_text", config="simple")).filter(
-            document=SearchQuery(prefixes, config="simple", search_type="raw")
+            document=SearchQuery(" & ".join(clauses), config="simple", search_type="raw")
         )
     else:
-        condition = Q()
+        condition = _han_condition(chinese)
         for term in terms:
             condition &= Q(search_text__contains=f" {term}")
         lawyers = lawyers.filter(condition)

@@ -12,7 +12,7 @@ from lawzana.page_cache import content_generation_bump
 
 from ..models import Firm, Lawyer, Review, Verification
 from ..ranking import RankingInputs, completeness, ranking_score
-from ..search import document
+from ..search import document, is_han, words
 
 BATCH_SIZE = 500
 
@@ -128,7 +128,10 @@ def _firm_document(firm, lawyers) -> str:
     parts = [firm.name, firm.tagline, firm.description_md]
     for area in firm.practice_areas.all():
         parts += [area.name, *area.synonym_list]
-    parts += [office.city.name for office in firm.offices.all()]
+    for office in firm.offices.all():
+        # Only the Chinese of an address: its district and street are what people search
+        # for, while English addresses' "Road" and "Floor" would match most firms.
+        parts += [office.city.name, *(word for word in words(office.address) if is_han(word))]
     parts += [language.name for language in firm.languages.all()]
     for lawyer in lawyers:
         parts += [lawyer.name, *(area.name for area in lawyer.practice_areas.all())]

@@ -50,6 +50,17 @@ NAME_SUFFIX = ["Law", "Legal", "Partners", "Counsel", "Attorneys", "Law Office",
 SURNAMES = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Becker", "Walsh", "Tan"]
 GIVEN = ["Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Hao", "Xin", "Anna", "James", "Sophie", "Daniel", "Mei"]
 STREETS = ["Lantern Road", "Riverside Avenue", "Birch Street", "Harbour Road", "Garden Lane", "Pine Terrace"]
+# One sentence of each generated description is Chinese, so that search is measured in Chinese too.
+CHINESE_SENTENCES = [
+    "本所律师常年为企业提供网络安全与数据合规服务。",
+    "我们在哈尔滨、大连和沈阳处理涉外商事诉讼与仲裁。",
+    "团队专注知识产权保护，代理商标和专利纠纷。",
+    "为劳动者和用人单位处理劳动争议与工伤赔偿。",
+    "婚姻家庭、离婚财产分割与遗产继承咨询。",
+    "公司并购、股权投资与外商投资的法律顾问。",
+    "松花江畔的刑事辩护律师，提供取保候审咨询。",
+    "海事海商、国际贸易与海关合规律师服务。",
+]
 SIZES = [choice for choice, _label in Firm.Size.choices]
 ROLES = [choice for choice, _label in Lawyer.Role.choices]
 # Ratings skew positive, as on real review sites.
@@ -224,7 +235,8 @@ class Command(BaseCommand):
             name = f"{rng.choice(NAME_FIRST)} {rng.choice(NAME_SECOND)} {rng.choice(NAME_SUFFIX)} {index + 1:05d}"
             description = (
                 f"{name} is a generated firm for load tests. It advises companies and individuals, "
-                f"drafts contracts, handles disputes and answers requests within {rng.randint(1, 5)} working days."
+                f"drafts contracts, handles disputes and answers requests within {rng.randint(1, 5)} working days. "
+                f"{rng.choice(CHINESE_SENTENCES)}"
             )
             domain = f"scale-firm-{index + 1:05d}.example"
             firms.append(
