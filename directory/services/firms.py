@@ -13,6 +13,7 @@ from lawzana.page_cache import content_generation_bump
 from ..models import Firm, Lawyer, Review, Verification
 from ..ranking import RankingInputs, completeness, ranking_score
 from ..search import document
+from ..translation import every_language
 
 BATCH_SIZE = 500
 
@@ -125,11 +126,24 @@ def _refresh_batch(ids: list[int]) -> None:
 
 def _firm_document(firm, lawyers) -> str:
     """Everything a visitor may type to find this firm, accent-folded (directory.search)."""
-    parts = [firm.name, firm.tagline, firm.description_md]
+    # Names in every language, read column by column: the document must not depend on the
+    # language of the request that happened to save the firm.
+    parts = [firm.name, firm.tagline, firm.description_md, firm.tagline_zh_hans, firm.description_md_zh_hans]
     for area in firm.practice_areas.all():
-        parts += [area.name, *area.synonym_list]
-    parts += [office.city.name for office in firm.offices.all()]
+        parts += [*_every_name(area), *_lines(area, "synonyms")]
+    for office in firm.offices.all():
+        parts += _every_name(office.city)
     parts += [language.name for language in firm.languages.all()]
     for lawyer in lawyers:
-        parts += [lawyer.name, *(area.name for area in lawyer.practice_areas.all())]
+        parts.append(lawyer.name)
+        for area in lawyer.practice_areas.all():
+            parts += _every_name(area)
     return document(parts)
+
+
+def _every_name(obj) -> list[str]:
+    return [getattr(obj, column) or "" for column in every_language("name")]
+
+
+def _lines(obj, field) -> list[str]:
+    return [line.strip() for column in every_language(field) for line in (getattr(obj, column) or "").splitlines()]
