@@ -488,7 +488,7 @@ def test_emptying_filled_fields_asks_first_and_keeps_what_was_typed(client, comp
     page = text_of(response)
     assert "Nothing is saved yet: these fields would be emptied" in page
     assert response.context["clearing"]["fields"] == [
-        {"label": "Tagline", "id": "id_tagline"},
+        {"label": "Tagline (English)", "id": "id_tagline"},
         {"label": "Website", "id": "id_website"},
         {"label": "Phone", "id": "id_phone"},
     ]
@@ -518,7 +518,7 @@ def test_emptying_a_field_completeness_does_not_count_says_completeness_stays(cl
 
     response = client.post(url("profile_details", complete_firm), details)
 
-    assert [field["label"] for field in response.context["clearing"]["fields"]] == ["Tagline"]
+    assert [field["label"] for field in response.context["clearing"]["fields"]] == ["Tagline (English)"]
     assert "Your profile's completeness stays at 100%." in text_of(response)
 
 
@@ -551,7 +551,7 @@ def test_an_unlisted_firm_may_empty_its_description_once_confirmed(client, detai
     asked = client.post(url("profile_details", firm), details)
     confirmed = client.post(url("profile_details", firm), details | {"confirm_clear": "1"})
 
-    assert [field["label"] for field in asked.context["clearing"]["fields"]] == ["Description", "Email", "Phone"]
+    assert [field["label"] for field in asked.context["clearing"]["fields"]] == ["Description (English)", "Email", "Phone"]
     assert confirmed.status_code == 302
     firm.refresh_from_db()
     assert (firm.description_md, firm.email, firm.phone) == ("", "", "")
