@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 from lawzana import cache as resilient
 from tests.factories import CityFactory, PracticeAreaFactory, RegionFactory
@@ -13,6 +15,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request to a /zh-hans/ page leaves Chinese active in the thread, and with it a row built
+    # by the next test would take `name` as its Chinese one (directory/translation.py).
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
