@@ -346,7 +346,9 @@ FIRMS = [
     {
         "slug": "riverside-ledger-law-firm-demo",
         "name": "Riverside Ledger Law Firm (demo)",
-        "tagline": "Criminal defence and family disputes in Harbin",
+        # A Chinese-speaking firm: its tagline only in Chinese (FIRM_TEXTS_ZH), so English pages
+        # show it marked as such.
+        "tagline": "",
         "description": (
             "Riverside Ledger defends people under criminal investigation and represents clients in civil "
             "and family disputes. It offers a first meeting within a day for people who have been detained "
@@ -1266,11 +1268,44 @@ def seed_firms(*, places: dict, tally: Counter | None = None) -> dict:
     return {"languages": languages, "firms": firms, "tally": tally}
 
 
+# What some firms wrote in Chinese: slug -> (tagline, description). The others have English only,
+# which Chinese pages show marked as such.
+FIRM_TEXTS_ZH = {
+    "songhua-river-legal-partners-demo": (
+        "为往来哈尔滨与俄罗斯远东的企业提供公司与贸易法律服务",
+        "本所服务于在中国东北边境两侧做生意的制造商、贸易商和投资者：设立公司，"
+        "审查供货与经销合同，办理海关商品归类和外商投资信息报告。",
+    ),
+    "ice-lantern-law-office-demo": (
+        "哈尔滨小微企业身边的公司事务与纠纷律师",
+        "我们在老城区附近执业，专门处理小企业经营中的法律问题：注册公司、起草股东协议、追讨拖欠的货款；"
+        "协商不成时，代理客户到法院起诉。",
+    ),
+    "riverside-ledger-law-firm-demo": (
+        "哈尔滨刑事辩护与婚姻家事纠纷",
+        "本所为处于刑事侦查中的当事人提供辩护，并代理民事和婚姻家事纠纷。"
+        "本人或亲属被羁押的，我们可在一日内安排首次会见。",
+    ),
+    "hutong-data-privacy-partners-demo": (
+        "立足北京，专注个人信息保护合规、数据出境与数据安全事件应对",
+        "本所帮助平台企业、制造企业和外资企业满足中国的数据合规要求：个人信息保护影响评估、"
+        "数据出境申报、隐私政策，以及数据泄露发生后最关键的头几天。我们的德语律师为欧洲客户提供服务。",
+    ),
+    "jade-terrace-ip-demo": (
+        "专利、商标与著作权的申请和维权，立足北京",
+        "本所为来自中国、日本和韩国的客户申请专利和商标，打击商标抢注和假冒产品，"
+        "并办理软件与作品的许可。我们的律师可使用四种语言工作。",
+    ),
+}
+FICTIONAL_NOTE_ZH = "本律所为 Lawzana 演示站点虚构。"
+
+
 def _seed_firm(number: int, data: dict, *, places: dict, languages: dict, tally: Counter) -> Firm:
     hq_slug = data["offices"][0]
     domain = data["slug"].removesuffix("-demo") + ".example"
     dialling = CITY_DIALLING[hq_slug]
     description = f"{data['description']} {FICTIONAL_NOTE}".strip()
+    tagline_zh, description_zh = FIRM_TEXTS_ZH.get(data["slug"], ("", ""))
     firm = sync_row(
         Firm,
         {"slug": data["slug"]},
@@ -1278,6 +1313,8 @@ def _seed_firm(number: int, data: dict, *, places: dict, languages: dict, tally:
             "name": data["name"],
             "tagline": data["tagline"],
             "description_md": description,
+            "tagline_zh_hans": tagline_zh,
+            "description_md_zh_hans": f"{description_zh}{FICTIONAL_NOTE_ZH}" if description_zh else "",
             "year_established": data["year"],
             "size": data["size"],
             "website": f"https://www.{domain}" if data.get("website", True) else "",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from lawzana.admin import ReadOnlyAdminMixin
 
@@ -34,33 +35,35 @@ from .services.memberships import PortalError, firm_claim_approve, firm_claim_re
 from .services.reviews import review_flag_resolve, review_publish, review_reject
 
 
+# Places and practice areas: a name per language (directory/translation.py), both on the form;
+# searched in either, slugs made from the English one.
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "slug")
-    search_fields = ("name", "code")
+class CountryAdmin(TranslationAdmin):
+    list_display = ("name_en", "name_zh_hans", "code", "slug")
+    search_fields = ("name_en", "name_zh_hans", "code")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ("name", "country", "slug")
+class RegionAdmin(TranslationAdmin):
+    list_display = ("name_en", "name_zh_hans", "country", "slug")
     list_filter = ("country",)
-    search_fields = ("name",)
+    search_fields = ("name_en", "name_zh_hans")
     list_select_related = ("country",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
-    list_display = ("name", "region", "country", "is_capital", "slug")
+class CityAdmin(TranslationAdmin):
+    list_display = ("name_en", "name_zh_hans", "region", "country", "is_capital", "slug")
     list_filter = ("country", "is_capital")
-    search_fields = ("name", "region__name")
+    search_fields = ("name_en", "name_zh_hans", "region__name_en", "region__name_zh_hans")
     list_select_related = ("region", "country")
     autocomplete_fields = ("region",)
     prepopulated_fields = {"slug": ("name",)}
 
 
-class ChildAreaInline(admin.TabularInline):
+class ChildAreaInline(TranslationTabularInline):
     model = PracticeArea
     fields = ("name", "slug", "position")
     extra = 0
@@ -70,10 +73,10 @@ class ChildAreaInline(admin.TabularInline):
 
 
 @admin.register(PracticeArea)
-class PracticeAreaAdmin(admin.ModelAdmin):
-    list_display = ("name", "parent", "slug", "position")
+class PracticeAreaAdmin(TranslationAdmin):
+    list_display = ("name_en", "name_zh_hans", "parent", "slug", "position")
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
-    search_fields = ("name", "synonyms")
+    search_fields = ("name_en", "name_zh_hans", "synonyms_en", "synonyms_zh_hans")
     list_select_related = ("parent",)
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent",)
@@ -155,7 +158,7 @@ class FirmAdmin(admin.ModelAdmin):
     inlines = [OfficeInline, LawyerInline, ServiceFeeInline, SocialLinkInline, ArticleInline, VerificationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
-        (None, {"fields": ("name", "slug", "tagline", "description_md")}),
+        (None, {"fields": ("name", "slug", "tagline", "description_md", "tagline_zh_hans", "description_md_zh_hans")}),
         (_("Facts"), {"fields": ("year_established", "size", "languages", "practice_areas")}),
         (_("Contact"), {"fields": ("website", "email", "phone")}),
         (_("Listing and requests"), {"fields": ("is_listed", "is_accepting_leads", "lead_capacity_per_week")}),

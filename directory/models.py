@@ -3,6 +3,7 @@ import math
 import re
 import unicodedata
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -13,6 +14,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lawzana.markdown import render_markdown
@@ -189,6 +191,36 @@ class Language(models.Model):
         return self.name
 
 
+def _text_language(language: str) -> str:
+    """ "zh-hans" for any Chinese, "en" for anything else: the two languages firms write in."""
+    return "zh-hans" if (language or "").lower().startswith("zh") else "en"
+
+
+@dataclass(frozen=True)
+class FirmText:
+    """A firm's text in one language. `fallback`: it is not in the visitor's language, so the
+    page marks it with its `lang` and a note (includes/firm_text.html)."""
+
+    text: str
+    language: str
+    fallback: bool
+
+    def __str__(self):
+        return self.text
+
+    def __bool__(self):
+        return bool(self.text.strip())
+
+    @property
+    def lang_attr(self):
+        """The BCP 47 tag for a lang attribute (Django's "zh-hans" is "zh-Hans" there)."""
+        return "zh-Hans" if self.language == "zh-hans" else self.language
+
+    @property
+    def note(self):
+        return _("Chinese only") if self.language == "zh-hans" else _("English only")
+
+
 class FirmQuerySet(models.QuerySet):
     def listed(self):
         return self.filter(is_listed=True)
@@ -215,9 +247,14 @@ class Firm(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, validators=[validate_firm_slug])
+    # The firm's own words, in English and in Chinese: either may be left empty, and a page
+    # shows the other one, marked as such (Firm.text_in(), includes/firm_text.html).
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     description_md = models.TextField(_("description"), blank=True)
     description_html = models.TextField(editable=False, blank=True)
+    tagline_zh_hans = models.CharField(_("tagline in Chinese"), max_length=200, blank=True)
+    description_md_zh_hans = models.TextField(_("description in Chinese"), blank=True)
+    description_html_zh_hans = models.TextField(editable=False, blank=True)
     year_established = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -293,10 +330,36 @@ class Firm(models.Model):
 
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description_md)
+        self.description_html_zh_hans = render_markdown(self.description_md_zh_hans)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("directory:firm_detail", kwargs={"slug": self.slug})
+
+    # The language each of the firm's own texts is written in: the plain field holds English.
+    TEXT_LANGUAGES = ("en", "zh-hans")
+
+    def text_in(self, field: str, language: str | None = None) -> "FirmText":
+        """The firm's `field` ("tagline", "description_md", "description_html") in `language`
+        (the active one by default), or, when the firm left that one empty, in the other."""
+        language = _text_language(language or get_language())
+        texts = {"en": getattr(self, field), "zh-hans": getattr(self, f"{field}_zh_hans")}
+        if texts[language].strip():
+            return FirmText(texts[language], language, fallback=False)
+        other = next(lang for lang in self.TEXT_LANGUAGES if lang != language)
+        return FirmText(texts[other], other, fallback=bool(texts[other].strip()))
+
+    @property
+    def tagline_text(self):
+        return self.text_in("tagline")
+
+    @property
+    def description_text(self):
+        return self.text_in("description_html")
+
+    @property
+    def description_md_text(self):
+        return self.text_in("description_md")
 
     @staticmethod
     def verification_valid_since(*, today=None):

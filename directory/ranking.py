@@ -73,7 +73,9 @@ def completeness_present(*, firm, counts: dict) -> dict[str, bool]:
     """For each of COMPLETENESS_ITEMS, whether the profile has it; `counts` holds
     languages/practice_areas/offices/lawyers."""
     return {
-        "description": len(firm.description_md.strip()) >= MIN_DESCRIPTION_LENGTH,
+        # In either language: a firm that writes only Chinese has described itself too.
+        "description": max(len(firm.description_md.strip()), len(firm.description_md_zh_hans.strip()))
+        >= MIN_DESCRIPTION_LENGTH,
         "year_established": firm.year_established is not None,
         "size": bool(firm.size),
         "languages": counts.get("languages", 0) > 0,

@@ -11,6 +11,7 @@ from django.db.models.functions import RowNumber
 
 from .models import Article, City, Firm, Lawyer, Office, PracticeArea, Review, ServiceFee
 from .search import han_terms, han_tsquery, query_terms, term_pattern
+from .translation import every_language, localized
 
 
 def practice_area_ids(practice_area: PracticeArea) -> list[int]:
@@ -35,7 +36,14 @@ def firms_serving(
 
 # A firm's long texts: pages that list or compare firms show none of them, so they stay in the
 # database.
-LONG_TEXTS = ("description_md", "description_html", "search_text", "search_vector")
+LONG_TEXTS = (
+    "description_md",
+    "description_html",
+    "description_md_zh_hans",
+    "description_html_zh_hans",
+    "search_text",
+    "search_vector",
+)
 
 
 def with_card_data(firms: QuerySet, *, city: City | None = None) -> QuerySet:
@@ -73,7 +81,7 @@ def firms_nearby(*, practice_area: PracticeArea, city: City, limit: int) -> list
     (or, for the others, in the country), without `city`."""
     elsewhere = City.objects.filter(country_id=city.country_id).exclude(pk=city.pk)
     in_region = Office.objects.filter(firm_id=OuterRef("pk"), city__region_id=city.region_id).exclude(city=city)
-    offices = Office.objects.filter(city__in=elsewhere).select_related("city").order_by("city__name")
+    offices = Office.objects.filter(city__in=elsewhere).select_related("city").order_by(f"city__{localized('name')}")
     firms = list(
         firms_serving(practice_area=practice_area, cities=elsewhere)
         .annotate(in_region=Exists(in_region))
@@ -116,14 +124,14 @@ def best_firms_by_area(*, city: City, per_area: int) -> list[AreaFirms]:
                 f"firm__{name}"
                 for name in ("name", "slug", "logo", "updated_at", "rating_average", "review_count", "verified_on")
             ),
-            *(f"practicearea__{name}" for name in ("name", "slug", "position", "parent")),
-            *(f"practicearea__parent__{name}" for name in ("name", "slug", "position")),
+            *(f"practicearea__{name}" for name in ("slug", "position", "parent", *every_language("name"))),
+            *(f"practicearea__parent__{name}" for name in ("slug", "position", *every_language("name"))),
         )
         .order_by(
             "practicearea__parent__position",
-            "practicearea__parent__name",
+            f"practicearea__parent__{localized('name')}",
             "practicearea__position",
-            "practicearea__name",
+            f"practicearea__{localized('name')}",
             "position",
         )
     )

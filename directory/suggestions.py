@@ -23,6 +23,7 @@ from lawzana.page_cache import content_generation
 
 from .models import City, PracticeArea
 from .search import MAX_QUERY_LENGTH, STOPWORDS, stem, words
+from .translation import every_language
 
 MAX_SUGGESTIONS = 5
 # Words of a query matched against the areas; what a problem is about is said in fewer.
@@ -76,14 +77,15 @@ class _Index:
             self.covers[area.pk] = [area.pk]
         by_word: dict[str, set[int]] = {}
         for area in self.areas:
-            for text in [area.name, *area.synonym_list]:
+            # Every language's words: the index is shared by requests in all of them.
+            for text in [*_every(area, "name"), *_every(area, "synonyms")]:
                 for word in _meaningful(words(text)):
                     by_word.setdefault(word, set()).add(area.pk)
         self.by_word = {word: frozenset(pks) for word, pks in by_word.items()}
         self.sorted_words = sorted(self.by_word)
         self.cities: dict[str, list[tuple[tuple[str, ...], City]]] = {}
         for city in cities:
-            for key in {tuple(words(city.name)), tuple(city.slug.split("-"))}:
+            for key in {*(tuple(words(name)) for name in _every(city, "name")), tuple(city.slug.split("-"))}:
                 if key:
                     self.cities.setdefault(key[0], []).append((key, city))
 
@@ -111,6 +113,11 @@ class _Index:
                 if len(key) > len(best_span) and tuple(query_words[start : start + len(key)]) == key:
                     best, best_span = city, range(start, start + len(key))
         return best, set(best_span)
+
+
+def _every(obj, field) -> list[str]:
+    """The texts of a translated field in every language, each line of it apart."""
+    return [line for column in every_language(field) for line in (getattr(obj, column) or "").splitlines()]
 
 
 def _meaningful(terms):

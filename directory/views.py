@@ -90,8 +90,9 @@ def _firm_ld(firm):
             for office in firm.offices.all()
         ],
     }
-    if firm.description_md:
-        data["description"] = firm.tagline or firm.description_md[:300]
+    description = firm.description_md_text
+    if description:
+        data["description"] = str(firm.tagline_text or description)[:300]
     if firm.year_established:
         data["foundingDate"] = str(firm.year_established)
     if firm.phone:

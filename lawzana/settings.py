@@ -76,6 +76,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's hosts in production.")
 
 INSTALLED_APPS = [
+    # Before the admin, which its translation admin classes patch (directory/translation.py).
+    "modeltranslation",
     "lawzana.apps.AdminConfig",  # django.contrib.admin with the site of lawzana/admin.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -330,6 +332,16 @@ TIME_ZONE = "Asia/Shanghai"
 # Phone numbers typed without a country code are read as this country's (lawzana.forms).
 PHONE_DEFAULT_REGION = "CN"
 USE_I18N = True
+# django-modeltranslation (directory/translation.py): places' and practice areas' names get a
+# column per language; English is required, so a name missing in Chinese falls back to it.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs stay ASCII, made from the English name
+# The admin labels each column with its language's own name: "name (English)", "name (中文)".
+LANGUAGE_ENDONYMS = {"en": "English", "zh-hans": "中文"}
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda verbose_name, lang: (  # noqa: E731
+    f"{verbose_name} ({LANGUAGE_ENDONYMS.get(lang, lang)})"
+)
 USE_TZ = True
 
 STATIC_URL = "/static/"

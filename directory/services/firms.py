@@ -13,6 +13,7 @@ from lawzana.page_cache import content_generation_bump
 from ..models import Firm, Lawyer, Review, Verification
 from ..ranking import RankingInputs, completeness, ranking_score
 from ..search import document, is_han, words
+from ..translation import every_language
 
 BATCH_SIZE = 500
 
@@ -125,14 +126,26 @@ def _refresh_batch(ids: list[int]) -> None:
 
 def _firm_document(firm, lawyers) -> str:
     """Everything a visitor may type to find this firm, accent-folded (directory.search)."""
-    parts = [firm.name, firm.tagline, firm.description_md]
+    # Names in every language, read column by column: the document must not depend on the
+    # language of the request that happened to save the firm.
+    parts = [firm.name, firm.tagline, firm.description_md, firm.tagline_zh_hans, firm.description_md_zh_hans]
     for area in firm.practice_areas.all():
-        parts += [area.name, *area.synonym_list]
+        parts += [*_every_name(area), *_lines(area, "synonyms")]
     for office in firm.offices.all():
         # Only the Chinese of an address: its district and street are what people search
         # for, while English addresses' "Road" and "Floor" would match most firms.
-        parts += [office.city.name, *(word for word in words(office.address) if is_han(word))]
+        parts += [*_every_name(office.city), *(word for word in words(office.address) if is_han(word))]
     parts += [language.name for language in firm.languages.all()]
     for lawyer in lawyers:
-        parts += [lawyer.name, *(area.name for area in lawyer.practice_areas.all())]
+        parts.append(lawyer.name)
+        for area in lawyer.practice_areas.all():
+            parts += _every_name(area)
     return document(parts)
+
+
+def _every_name(obj) -> list[str]:
+    return [getattr(obj, column) or "" for column in every_language("name")]
+
+
+def _lines(obj, field) -> list[str]:
+    return [line.strip() for column in every_language(field) for line in (getattr(obj, column) or "").splitlines()]

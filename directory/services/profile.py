@@ -23,7 +23,8 @@ def firm_details_save(*, firm: Firm, form: forms.ModelForm) -> Firm:
     # Only the form's columns: a full save would write back the listing flag and the derived
     # fields as they were when the request began, undoing an operator's or the intake's change.
     concrete = {field.name for field in Firm._meta.concrete_fields}
-    firm.save(update_fields=[*(name for name in form.fields if name in concrete), "description_html", "updated_at"])
+    rendered = ["description_html", "description_html_zh_hans", "updated_at"]
+    firm.save(update_fields=[*(name for name in form.fields if name in concrete), *rendered])
     form.save_m2m()
     firms_refresh(firm_ids=[firm.pk])
     return firm

@@ -123,8 +123,10 @@ class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
     """The firm's public facts. The name is left out once the firm is listed: operators
     checked it, so changing it goes through them."""
 
+    # The firm's words in English and in Chinese: visitors read theirs, or the other one marked
+    # as such (Firm.text_in), so either language may be left empty.
     description_md = forms.CharField(
-        label=_("Description"),
+        label=_("Description (English)"),
         required=False,
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -132,6 +134,13 @@ class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
             "What the firm does and for whom. Markdown: **bold**, *italics*, lists, [links](https://…). "
             "At least 150 characters count towards a complete profile."
         ),
+    )
+    description_md_zh_hans = forms.CharField(
+        label=_("Description (中文)"),
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 12, "lang": "zh-Hans"}),
+        help_text=_("The same in Chinese, for visitors who read the site in Chinese. Markdown as above."),
     )
     website = WebURLField(label=_("Website"), required=False, max_length=200)
     languages = LanguagesField(label=_("Spoken languages"))
@@ -144,7 +153,9 @@ class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
         fields = [
             "name",
             "tagline",
+            "tagline_zh_hans",
             "description_md",
+            "description_md_zh_hans",
             "year_established",
             "size",
             "website",
@@ -153,8 +164,11 @@ class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
             "languages",
             "practice_areas",
         ]
+        labels = {"tagline": _("Tagline (English)"), "tagline_zh_hans": _("Tagline (中文)")}
+        widgets = {"tagline_zh_hans": forms.TextInput(attrs={"lang": "zh-Hans"})}
         help_texts = {
-            "tagline": _("One line under the firm's name, e.g. “Data protection and disputes, from Harbin”.")
+            "tagline": _("One line under the firm's name, e.g. “Data protection and disputes, from Harbin”."),
+            "tagline_zh_hans": _("The same line in Chinese, e.g. “哈尔滨的数据合规与争议解决”."),
         }
         field_classes = {"phone": PhoneNumberField}
 
@@ -165,14 +179,14 @@ class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
         "Give an email address or a phone number (or both): clients and Lawzana reach the firm there."
     )
 
+    DESCRIPTION_REQUIRED = _(
+        "Your firm is listed: its public page needs a description of what the firm does, in English or in Chinese."
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.is_listed:
             del self.fields["name"]
-            self.fields["description_md"].required = True
-            self.fields["description_md"].error_messages["required"] = _(
-                "Your firm is listed: its public page needs a description of what the firm does."
-            )
             for name in ("email", "phone"):
                 self.fields[name].help_text = _("Your public page needs an email address, a phone number or both.")
         self.fields["size"].choices = [("", _("Not stated")), *Firm.Size.choices]
@@ -185,6 +199,9 @@ class FirmDetailsForm(TextChecksMixin, forms.ModelForm):
         cleaned = super().clean()
         # Only when neither box holds a refused value: that one has its own message.
         refused = "email" in self._errors or "phone" in self._errors
+        described = cleaned.get("description_md") or cleaned.get("description_md_zh_hans")
+        if self.instance.is_listed and not described and "description_md" not in self._errors:
+            self.add_error("description_md", self.DESCRIPTION_REQUIRED)
         if self.instance.is_listed and not (cleaned.get("email") or cleaned.get("phone") or refused):
             self.add_error("email", self.CONTACT_REQUIRED)
             self.add_error("phone", self.CONTACT_REQUIRED)

@@ -190,9 +190,13 @@ def _clearing(saved: Firm, form: FirmDetailsForm, cleared: list[str]) -> dict:
 def _details_preview(form: FirmDetailsForm) -> dict:
     """What the public header and description would show, built from the unsaved form."""
     cleaned = form.cleaned_data
+    firm = form.instance  # holds the cleaned values; it is not saved
+    firm.description_html = render_markdown(firm.description_md)
+    firm.description_html_zh_hans = render_markdown(firm.description_md_zh_hans)
     return {
-        "firm": form.instance,  # holds the cleaned values; it is not saved
-        "description_html": render_markdown(form.instance.description_md),
+        "firm": firm,
+        "tagline": firm.tagline_text,
+        "description": firm.description_text,
         "languages": list(cleaned["languages"]),
         "practice_areas": sorted(cleaned["practice_areas"], key=lambda area: area.name),
     }

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directory.models import Article, Firm, Lawyer, Office, ServiceFee, SocialLink
 from directory.ranking import COMPLETENESS_ITEMS
@@ -287,6 +287,32 @@ def test_saving_details_updates_the_public_profile_and_completeness(client, firm
     assert "Data protection from Harbin" in text_of(public)
 
 
+def test_a_firm_may_describe_itself_in_chinese_only_and_chinese_pages_show_it(client, firm, details):
+    page = text_of(client.get(url("profile_details", firm)))
+    assert "Tagline (中文)" in page and "Description (中文)" in page
+    chinese = "我们为出口企业提供**数据保护**与争议解决服务，" * 8
+    details |= {"tagline": "", "description_md": "", "tagline_zh_hans": "立足哈尔滨的数据保护"}
+
+    response = client.post(url("profile_details", firm), details | {"description_md_zh_hans": chinese})
+
+    assert response.status_code == 302
+    firm.refresh_from_db()
+    assert firm.tagline_zh_hans == "立足哈尔滨的数据保护"
+    assert "<strong>数据保护</strong>" in firm.description_html_zh_hans
+    assert firm.completeness_percent == 78  # the Chinese description counts
+    with translation.override("zh-hans"):
+        public = text_of(client.get(firm.get_absolute_url()))
+    assert "立足哈尔滨的数据保护" in public and "<strong>数据保护</strong>" in public
+
+
+def test_a_listed_firm_needs_a_description_in_one_language_or_the_other(client, firm, details):
+    details |= {"description_md": "", "description_md_zh_hans": ""}
+
+    response = client.post(url("profile_details", firm), details)
+
+    assert "needs a description" in response.context["form"].errors["description_md"][0]
+
+
 def test_the_details_form_groups_practice_areas_under_their_group(client, firm, cyber_law, employment_law):
     response = client.get(url("profile_details", firm))
 
@@ -488,7 +514,7 @@ def test_emptying_filled_fields_asks_first_and_keeps_what_was_typed(client, comp
     page = text_of(response)
     assert "Nothing is saved yet: these fields would be emptied" in page
     assert response.context["clearing"]["fields"] == [
-        {"label": "Tagline", "id": "id_tagline"},
+        {"label": "Tagline (English)", "id": "id_tagline"},
         {"label": "Website", "id": "id_website"},
         {"label": "Phone", "id": "id_phone"},
     ]
@@ -518,7 +544,7 @@ def test_emptying_a_field_completeness_does_not_count_says_completeness_stays(cl
 
     response = client.post(url("profile_details", complete_firm), details)
 
-    assert [field["label"] for field in response.context["clearing"]["fields"]] == ["Tagline"]
+    assert [field["label"] for field in response.context["clearing"]["fields"]] == ["Tagline (English)"]
     assert "Your profile's completeness stays at 100%." in text_of(response)
 
 
@@ -551,7 +577,8 @@ def test_an_unlisted_firm_may_empty_its_description_once_confirmed(client, detai
     asked = client.post(url("profile_details", firm), details)
     confirmed = client.post(url("profile_details", firm), details | {"confirm_clear": "1"})
 
-    assert [field["label"] for field in asked.context["clearing"]["fields"]] == ["Description", "Email", "Phone"]
+    labels = [field["label"] for field in asked.context["clearing"]["fields"]]
+    assert labels == ["Description (English)", "Email", "Phone"]
     assert confirmed.status_code == 302
     firm.refresh_from_db()
     assert (firm.description_md, firm.email, firm.phone) == ("", "", "")
