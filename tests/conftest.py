@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from lawzana import cache as resilient
 from tests.factories import CityFactory, PracticeAreaFactory, RegionFactory
@@ -13,6 +14,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request to a /zh-hans/ page leaves Chinese active in this thread (LocaleMiddleware
+    # never deactivates it): without this, the next test's reverse() would build Chinese URLs.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
