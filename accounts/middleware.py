@@ -3,10 +3,11 @@ import time
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lawzana.i18n import unprefixed
@@ -59,3 +60,32 @@ class StaffMFARequiredMiddleware:
             messages.warning(request, _("Set up two-factor authentication to use the administration."))
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Remember the language a signed-in person uses the site in (User.language), so that the
+    emails sent to them later, by the worker too, are in it (lawzana/emails.py). Only pages
+    whose URL carries a language count: the admin's or the sign-in page's language follows
+    the URL as well, while a robots.txt fetched with another Accept-Language does not.
+    One UPDATE when it changes, nothing otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if request.method != "GET" or not user.is_authenticated:
+            return None
+        language = translation.get_language()
+        if language == user.language or language not in dict(settings.LANGUAGES):
+            return None
+        # A page under i18n_patterns has a twin in the other language; healthz and the like do not.
+        other = next(code for code, _name in settings.LANGUAGES if code != language)
+        if translate_url(request.path, other) == request.path:
+            return None
+        get_user_model().objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+        return None

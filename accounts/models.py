@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -36,6 +37,15 @@ class User(AbstractUser):
     last_name = None
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("email address"), unique=True)
+    # Kept up to date by accounts.middleware.UserLanguageMiddleware: the emails a person gets
+    # later, from the worker too, are in the language they last used the site in.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the emails Lawzana sends: the one this person last used the site in."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

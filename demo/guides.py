@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from demo.guides_zh import GUIDES_ZH
 from demo.rows import save_row, sync_row
 from guides.models import FaqItem, Guide, GuideSource
 
@@ -1005,6 +1006,7 @@ GUIDES = [
     BEIJING_IP,
     SHENZHEN_CORPORATE,
     GUANGZHOU_FAMILY_DRAFT,
+    *GUIDES_ZH,  # the Chinese versions of the first three
 ]
 
 

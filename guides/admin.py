@@ -6,7 +6,9 @@ from django.db.models import F
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
@@ -96,7 +98,7 @@ class GuideAdmin(VersionAdmin):
     form = GuideAdminForm
     inlines = [FaqItemInline, GuideSourceInline]
     list_display = (
-        "__str__", "language", "publication", "last_reviewed_on", "review_due", "updated_at",
+        "__str__", "language", "versions", "publication", "last_reviewed_on", "review_due", "updated_at",
     )  # fmt: skip
     list_filter = ("status", StaleFilter, "language", "practice_area__parent", "city__country")
     list_select_related = ("city__region", "city__country", "practice_area")
@@ -104,9 +106,9 @@ class GuideAdmin(VersionAdmin):
     autocomplete_fields = ("city", "practice_area")
     date_hierarchy = "updated_at"
     actions = ["send_to_review", "publish_now", "back_to_draft"]
-    readonly_fields = ("review_notice",)
+    readonly_fields = ("review_notice", "other_versions")
     fieldsets = (
-        (_("Where"), {"fields": ("city", "practice_area", "language")}),
+        (_("Where"), {"fields": ("city", "practice_area", "language", "other_versions")}),
         (
             _("Content"),
             {
@@ -155,10 +157,83 @@ class GuideAdmin(VersionAdmin):
 
         return RequestGuideForm
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_language_versions()
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Only what the guide says moves content_changed_at: a status or review-date change
+        # does not make the other language's version out of date. A new guide keeps it empty
+        # (its creation time stands in): a translation is written from the current other one.
+        content_changed = set(form.changed_data) & set(Guide.CONTENT_FIELDS) or any(
+            formset.has_changed() for formset in formsets
+        )
+        if change and content_changed:
+            guide = form.instance
+            versions = guide.language_versions()  # as they stood before this edit
+            if any(version.out_of_date for version in versions if version.pk == guide.pk):
+                changed_at = max(v.content_changed_at for v in versions if v.pk != guide.pk and v.content_changed_at)
+            else:
+                changed_at = timezone.now()
+            guide.content_changed_at = changed_at
+            Guide.objects.filter(pk=guide.pk).update(content_changed_at=changed_at)
+
+    @admin.display(description=_("language versions"))
+    def versions(self, obj):
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((self._version_line(obj, version),) for version in obj.language_versions())
+        )
+
+    def _version_line(self, obj, version):
+        if not version.exists:
+            return format_html('<span class="version-missing">{}: {}</span>', version.name, _("none"))
+        label = format_html("{}: {}", version.name, version.get_status_display())
+        if version.pk != obj.pk:
+            label = format_html('<a href="{}">{}</a>', reverse("admin:guides_guide_change", args=[version.pk]), label)
+        if version.out_of_date:
+            label = format_html(
+                '{} <strong class="version-out-of-date"><img src="{}" alt="" width="13" height="13"> {}</strong>',
+                label,
+                static("admin/img/icon-alert.svg"),
+                _("out of date"),
+            )
+        return label
+
+    @admin.display(description=_("other languages"))
+    def other_versions(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the guide first: its versions in other languages are listed here.")
+        lines = []
+        for version in obj.language_versions():
+            if version.language == obj.language:
+                if version.out_of_date:
+                    lines.append(
+                        format_html(
+                            '<strong class="version-out-of-date">{}</strong>',
+                            _("This version is out of date: the other language's content changed after it."),
+                        )
+                    )
+                continue
+            if version.exists:
+                lines.append(self._version_line(obj, version))
+            else:
+                query = urlencode(
+                    {"city": obj.city_id, "practice_area": obj.practice_area_id, "language": version.language}
+                )
+                lines.append(
+                    format_html(
+                        '<a class="addlink" href="{}?{}">{}</a>',
+                        reverse("admin:guides_guide_add"),
+                        query,
+                        _("Add the %(language)s version") % {"language": version.name},
+                    )
+                )
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     def view_on_site(self, obj):
         return reverse("guides:preview", kwargs={"pk": obj.pk})

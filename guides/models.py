@@ -1,4 +1,5 @@
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import City, PracticeArea
@@ -37,9 +39,9 @@ def landing_page_title(*, city, practice_area):
     practice area's name shortened, so that the city is always in it."""
     short = _("%(practice_area)s Lawyers in %(city)s")
     names = {"practice_area": practice_area.name, "city": city.name}
-    overflow = len(str(short % names)) - seo.TITLE_MAX
+    overflow = seo.width(str(short % names)) - seo.TITLE_MAX
     if overflow > 0:
-        names["practice_area"] = seo.shorten(practice_area.name, max(len(practice_area.name) - overflow, 1))
+        names["practice_area"] = seo.shorten(practice_area.name, max(seo.width(practice_area.name) - overflow, 1))
     return seo.fit_title(str(landing_title(city=city, practice_area=practice_area)), str(short % names))
 
 
@@ -62,6 +64,59 @@ class GuideQuerySet(models.QuerySet):
 
     def stale(self):
         return self.filter(last_reviewed_on__lt=Guide.stale_before())
+
+    def with_language_versions(self):
+        """Annotate each guide with its version in every language (see Guide.language_versions),
+        in the same query: one subquery per language and column, each a lookup on the unique
+        (city, practice area, language) index."""
+        annotations = {}
+        for code, _name in settings.LANGUAGES:
+            version = Guide.objects.filter(
+                city_id=models.OuterRef("city_id"), practice_area_id=models.OuterRef("practice_area_id"), language=code
+            )
+            for column in _VERSION_COLUMNS:
+                annotations[_version_attr(code, column)] = models.Subquery(version.values(column)[:1])
+        return self.annotate(**annotations)
+
+
+_VERSION_COLUMNS = ("pk", "status", "content_changed_at", "created_at")
+
+
+def _version_attr(code, column):
+    return f"version_{code.replace('-', '_')}_{column}"
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """A guide's version in one language: missing (pk None), or its status and whether the
+    other language's content changed after it."""
+
+    language: str
+    pk: int | None = None
+    status: str = ""
+    out_of_date: bool = False
+    content_changed_at: datetime | None = None
+
+    @property
+    def name(self):
+        return get_language_info(self.language)["name_local"]
+
+    @property
+    def exists(self):
+        return self.pk is not None
+
+    def get_status_display(self):
+        return Guide.Status(self.status).label if self.status else ""
+
+
+def content_out_of_date(*, version, others):
+    """A version is out of date when another language's content changed after its own did,
+    or after it was created if it was never edited: a translation written from the other
+    version is up to date with it until that one changes. `version` and `others` are
+    (content_changed_at, created_at) pairs."""
+    changed_at, created_at = version
+    baseline = changed_at or created_at
+    return any(other_changed and baseline and other_changed > baseline for other_changed, _created in others)
 
 
 class Guide(models.Model):
@@ -151,8 +206,21 @@ class Guide(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When an editor last changed what the guide says (a section, the summary or search
+    # description, a FAQ item or a source), set by the admin; empty until the first such edit.
+    # Unlike updated_at it ignores status and review changes, so it can tell whether the other
+    # language's version has moved on since this one was written (see language_versions()).
+    # An edit to a version that was out of date brings it level: it takes the other version's
+    # time, not now, so that catching up does not in turn put the other version out of date.
+    content_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = GuideQuerySet.as_manager()
+
+    # What counts as the guide's content for content_changed_at.
+    CONTENT_FIELDS = [
+        "meta_description", "summary", "about_md", "why_md", "local_laws_md",
+        "resources_md", "next_steps_md", "disclaimer_md",
+    ]  # fmt: skip
 
     class Meta:
         ordering = ["city__name", "practice_area__name"]
@@ -187,6 +255,48 @@ class Guide(models.Model):
     @property
     def title(self):
         return landing_title(city=self.city, practice_area=self.practice_area)
+
+    def language_versions(self):
+        """This guide in every language of the site, in settings.LANGUAGES order: the guides
+        for the same city and practice area in other languages are its translations (the
+        unique constraint allows one per language), so no link is stored that could disagree
+        with them. Uses with_language_versions()'s annotations when present, else one query."""
+        codes = [code for code, _name in settings.LANGUAGES]
+        rows = {}
+        if hasattr(self, _version_attr(codes[0], "pk")):
+            for code in codes:
+                values = {column: getattr(self, _version_attr(code, column)) for column in _VERSION_COLUMNS}
+                if values["pk"] is not None:
+                    rows[code] = values
+        else:
+            siblings = Guide.objects.filter(city_id=self.city_id, practice_area_id=self.practice_area_id)
+            for values in siblings.values("language", *_VERSION_COLUMNS):
+                rows[values.pop("language")] = values
+        if self.pk is not None:  # this very object, as edited in memory
+            rows[self.language] = {
+                "pk": self.pk,
+                "status": self.status,
+                "content_changed_at": self.content_changed_at,
+                "created_at": self.created_at,
+            }
+        stamps = {code: (row["content_changed_at"], row["created_at"]) for code, row in rows.items()}
+        versions = []
+        for code in codes:
+            row = rows.get(code)
+            if row is None:
+                versions.append(LanguageVersion(language=code))
+                continue
+            others = [stamp for other, stamp in stamps.items() if other != code]
+            versions.append(
+                LanguageVersion(
+                    language=code,
+                    pk=row["pk"],
+                    status=row["status"],
+                    out_of_date=content_out_of_date(version=stamps[code], others=others),
+                    content_changed_at=row["content_changed_at"],
+                )
+            )
+        return versions
 
     @property
     def sections(self):

@@ -59,7 +59,7 @@ def guides_notify_stale() -> int:
     recipients = list(
         get_user_model()
         .objects.filter(is_active=True, groups__name="Editors")
-        .values_list("email", flat=True)
+        .values_list("email", "language")
         .distinct()
     )
     if not recipients:
@@ -70,5 +70,6 @@ def guides_notify_stale() -> int:
         "admin_url": settings.ADMIN_URL,
         "months": settings.GUIDE_STALE_AFTER_MONTHS,
     }
-    emails.send(to=recipients, template="guides_stale", context=context)
+    for language, addresses in emails.group_by_language(recipients).items():
+        emails.send(to=addresses, template="guides_stale", context=context, language=language)
     return len(guides)

@@ -5,14 +5,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -260,7 +260,7 @@ def _firm_page(request, firms):
 NEARBY_FIRMS = 5
 
 
-def _render_landing(request, *, city, area, guide, firms, is_preview=False):
+def _render_landing(request, *, city, area, guide, firms, is_preview=False, guide_elsewhere=None):
     filterset = FirmFilter(request.GET, queryset=firms)
     page = _firm_page(request, with_card_data(filterset.qs, city=city))
     url = landing_url(city=city, practice_area=area)
@@ -282,6 +282,8 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False):
             "practice_area": area,
             "canonical_path": url,
             "guide_body": _guide_body(guide) if guide else None,  # .html and .contents
+            # The guide exists only in another language: a notice and a link, never its text.
+            "guide_elsewhere": guide_elsewhere,
             "filterset": filterset,
             "is_filtered": is_filtered,
             "active_filter_count": active_filter_count,
@@ -326,12 +328,27 @@ def landing(request, country, city, practice_area):
 
 
 def _landing(request, country, city, practice_area):
-    city = get_object_or_404(City.objects.with_place(), country__slug=country, slug=city)
+    language = get_language()
+    # Whether the guide is live in another language rides on the city's query (a subquery on
+    # the unique city x area x language index), so a page without a guide in this language
+    # can point to it at no extra query.
+    elsewhere = (
+        Guide.objects.published()
+        .filter(city_id=OuterRef("pk"), practice_area__slug=practice_area)
+        .exclude(language=language)
+        .order_by("language")
+        .values("language")[:1]
+    )
+    city = get_object_or_404(
+        City.objects.with_place().annotate(guide_language_elsewhere=Subquery(elsewhere)),
+        country__slug=country,
+        slug=city,
+    )
     area = get_object_or_404(PracticeArea.objects.select_related("parent"), slug=practice_area)
     # A city, area and language have at most one guide (a unique constraint). Fetching it
     # when only scheduled too tells the page cache when it goes live, at no extra query.
     guide = (
-        Guide.objects.for_language(get_language())
+        Guide.objects.for_language(language)
         .filter(status=Guide.Status.PUBLISHED, city=city, practice_area=area)
         .first()
     )
@@ -342,10 +359,34 @@ def _landing(request, country, city, practice_area):
     firms = firms_serving(practice_area=area, city=city)
     if guide is not None:
         guide.city, guide.practice_area = city, area  # already loaded: no extra queries
-    response = _render_landing(request, city=city, area=area, guide=guide, firms=firms)
+    guide_elsewhere = None
+    if guide is None and city.guide_language_elsewhere:
+        guide_elsewhere = _guide_elsewhere(city=city, area=area, language=city.guide_language_elsewhere)
+    response = _render_landing(
+        request, city=city, area=area, guide=guide, firms=firms, guide_elsewhere=guide_elsewhere
+    )
     if goes_live_at is not None:  # a scheduled guide goes live without a save
         response.shared_page_seconds = int((goes_live_at - timezone.now()).total_seconds()) + 1
     return response
+
+
+# What a page without a guide in its own language says about the guide in another: the
+# sentence in the page's language, the link in the guide's (its reader may not read the page's).
+GUIDE_AVAILABLE_IN = {
+    "en": gettext_lazy("This guide is available in English."),
+    "zh-hans": gettext_lazy("This guide is available in Chinese."),
+}
+READ_THE_GUIDE_IN = {
+    "en": gettext_noop("Read the guide in English"),
+    "zh-hans": gettext_noop("Read the guide in Chinese"),
+}
+
+
+def _guide_elsewhere(*, city, area, language):
+    with translation.override(language):
+        url = landing_url(city=city, practice_area=area)
+        link_text = _(READ_THE_GUIDE_IN[language])
+    return {"language": language, "url": url, "message": GUIDE_AVAILABLE_IN[language], "link_text": link_text}
 
 
 @require_safe

@@ -216,7 +216,7 @@ def bar_chart(*, chart_id: str, title: str, points: list[tuple[datetime.date, in
                 value=value,
                 label=date_format(month, "M"),
                 sublabel=date_format(month, "Y") if i == 0 or month.month == 1 else "",
-                long_label=date_format(month, "F Y"),
+                long_label=date_format(month, "YEAR_MONTH_FORMAT"),
                 label_x=round(x + bar_width / 2, 1),
             )
         )
@@ -238,7 +238,7 @@ def bar_chart(*, chart_id: str, title: str, points: list[tuple[datetime.date, in
 def _chart_description(points, maximum) -> str:
     if not points:
         return _("No months to show.")
-    first, last = date_format(points[0][0], "F Y"), date_format(points[-1][0], "F Y")
+    first, last = date_format(points[0][0], "YEAR_MONTH_FORMAT"), date_format(points[-1][0], "YEAR_MONTH_FORMAT")
     if not maximum:
         return _("%(first)s to %(last)s: none in any month.") % {"first": first, "last": last}
     peak = next(month for month, value in points if value == maximum)
@@ -246,6 +246,6 @@ def _chart_description(points, maximum) -> str:
         "first": first,
         "last": last,
         "total": sum(value for _month, value in points),
-        "peak": date_format(peak, "F Y"),
+        "peak": date_format(peak, "YEAR_MONTH_FORMAT"),
         "maximum": maximum,
     }

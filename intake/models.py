@@ -58,6 +58,10 @@ class Lead(models.Model):
     budget = models.CharField(_("budget"), max_length=10, choices=Budget.choices)
     preferred_language = models.ForeignKey(Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     client_type = models.CharField(_("client"), max_length=10, choices=ClientType.choices)
+    # The language the client used the form in: every email to the client is in it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE, editable=False
+    )
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("E.164, e.g. +8613812345678."))

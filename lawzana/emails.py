@@ -7,6 +7,11 @@ _body.txt and _body.html.
   notices whose rows are the truth and whose reader can ask again (an invitation, a claim link).
 - send_to_operators() is send_after_commit() to settings.MANAGERS (OPERATOR_EMAILS), if any.
 
+Every message is rendered in its reader's language (`language`): links in it lead to the pages in
+that language too. A worker has no request to take it from, so callers pass the client's
+(Lead.language) or the member's (User.language); group_by_language() splits a list of readers
+who do not share one. Without one, the language active when the message was asked for is used.
+
 Every HTML part extends templates/emails/layout.html (allauth's account emails too, through
 accounts.adapter), whose one <style> block inline_css() copies into style attributes at send
 time: many mail programs drop <style>, none drops a style attribute.
@@ -29,6 +34,7 @@ from django.core.mail import BadHeaderError, EmailMessage, EmailMultiAlternative
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +57,9 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
-def send(*, to: list[str], template: str, context: dict) -> None:
-    """Render emails/<template>_* and send them now, raising DeliveryError if that fails."""
-    message = render_email(to=to, template=template, context=context)
+def send(*, to: list[str], template: str, context: dict, language: str | None = None) -> None:
+    """Render emails/<template>_* in `language` and send them now, raising DeliveryError if that fails."""
+    message = render_email(to=to, template=template, context=context, language=language)
     try:
         send_email(message)
     except smtplib.SMTPResponseException as exc:
@@ -67,13 +73,14 @@ def send(*, to: list[str], template: str, context: dict) -> None:
         raise DeliveryError(f"{type(exc).__name__}: {exc}", permanent=False) from exc
 
 
-def send_after_commit(*, to: list[str], template: str, context: dict) -> None:
+def send_after_commit(*, to: list[str], template: str, context: dict, language: str | None = None) -> None:
     """Send once the current transaction commits (at once outside one). A failure is logged,
     never raised: the caller's rows are committed and its user can ask for the email again."""
+    language = language or translation.get_language()
 
     def deliver():
         try:
-            send(to=to, template=template, context=context)
+            send(to=to, template=template, context=context, language=language)
         except DeliveryError as exc:
             logger.warning("Email %s not sent (%s).", template, exc)
 
@@ -81,13 +88,34 @@ def send_after_commit(*, to: list[str], template: str, context: dict) -> None:
 
 
 def send_to_operators(*, template: str, context: dict) -> None:
-    """send_after_commit() to the operators (settings.MANAGERS); nothing when there are none."""
+    """send_after_commit() to the operators (settings.MANAGERS), each in the language of their
+    account if they have one, else the site's; nothing when there are none."""
+    from django.contrib.auth import get_user_model
+
     to = [address for _name, address in settings.MANAGERS]
-    if to:
-        send_after_commit(to=to, template=template, context=context)
+    if not to:
+        return
+    known = dict(get_user_model().objects.filter(email__in=to).values_list("email", "language"))
+    for language, addresses in group_by_language([(a, known.get(a, settings.LANGUAGE_CODE)) for a in to]).items():
+        send_after_commit(to=addresses, template=template, context=context, language=language)
 
 
-def render_email(*, to: list[str], template: str, context: dict) -> EmailMultiAlternatives:
+def group_by_language(readers) -> dict[str, list[str]]:
+    """{language: [address, ...]} from (address, language) pairs, in the pairs' order; an
+    unknown or empty language counts as the site's."""
+    known = {code for code, _name in settings.LANGUAGES}
+    groups: dict[str, list[str]] = {}
+    for address, language in readers:
+        groups.setdefault(language if language in known else settings.LANGUAGE_CODE, []).append(address)
+    return groups
+
+
+def render_email(*, to: list[str], template: str, context: dict, language: str | None = None):
+    with translation.override(language or translation.get_language()):
+        return _render_email(to=to, template=template, context=context)
+
+
+def _render_email(*, to: list[str], template: str, context: dict) -> EmailMultiAlternatives:
     # The layout's links (logo, footer) lead to the site; every template may use site_url too.
     context = {"site_url": settings.SITE_URL, **context}
     # One line, whatever the template's whitespace: a newline in a subject is a header injection.

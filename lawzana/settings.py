@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     # Staff reach the admin only after enrolling a second factor (docs/reliability.md A7).
     "accounts.middleware.StaffMFARequiredMiddleware",
     "lawzana.middleware.MethodNotAllowedPageMiddleware",
@@ -323,6 +324,8 @@ LANGUAGE_CODE = "en"
 # English keeps unprefixed URLs; Simplified Chinese lives under /zh-hans/ (lawzana/urls.py).
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own order (lawzana/formats/<locale>/formats.py).
+FORMAT_MODULE_PATH = ["lawzana.formats"]
 TIME_ZONE = "Asia/Shanghai"
 # Phone numbers typed without a country code are read as this country's (lawzana.forms).
 PHONE_DEFAULT_REGION = "CN"

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -266,11 +266,7 @@ def firm_claim_approve(*, claim: FirmClaim, decided_by, note: str = "") -> bool:
     if claim.status != FirmClaim.Status.PENDING:
         return False
     _claim_approve(claim, decided_by=decided_by, note=note)
-    emails.send_after_commit(
-        to=[claim.user.email],
-        template="firm_claim_decided",
-        context={"claim": claim, "firm": claim.firm, "url": settings.SITE_URL + reverse("portal:home")},
-    )
+    _send_claim_decided(claim)
     return True
 
 
@@ -287,12 +283,19 @@ def firm_claim_reject(*, claim: FirmClaim, decided_by, note: str) -> bool:
     claim.decided_by = decided_by
     claim.decision_note = note.strip()[:300]
     claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-    emails.send_after_commit(
-        to=[claim.user.email],
-        template="firm_claim_decided",
-        context={"claim": claim, "firm": claim.firm, "url": settings.SITE_URL + reverse("portal:home")},
-    )
+    _send_claim_decided(claim)
     return True
+
+
+def _send_claim_decided(claim: FirmClaim) -> None:
+    # Operators decide in the admin, in their language; the claimant reads theirs.
+    with translation.override(claim.user.language):
+        emails.send_after_commit(
+            to=[claim.user.email],
+            template="firm_claim_decided",
+            context={"claim": claim, "firm": claim.firm, "url": settings.SITE_URL + reverse("portal:home")},
+            language=claim.user.language,
+        )
 
 
 # --- Invitations --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from directory.models import ServiceFee
@@ -247,16 +247,18 @@ def match_notify_accepted(*, match_id: int) -> bool:
         lead = match.lead
         if lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
             return False
-        emails.send(
-            to=[lead.email],
-            template="match_accepted",
-            context={
-                "match": match,
-                "lead": lead,
-                "firm": match.firm,
-                "status_url": settings.SITE_URL + lead.get_absolute_url(),
-            },
-        )
+        with translation.override(lead.language):
+            emails.send(
+                to=[lead.email],
+                template="match_accepted",
+                context={
+                    "match": match,
+                    "lead": lead,
+                    "firm": match.firm,
+                    "status_url": settings.SITE_URL + lead.get_absolute_url(),
+                },
+                language=lead.language,
+            )
         Match.objects.filter(pk=match_id).update(client_notified_at=timezone.now())
     return True
 

@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lawzana import emails
 from lawzana.queue import publish_after_commit
@@ -71,22 +71,25 @@ def match_send_contact(*, match_id: int) -> bool:
         lead = match.lead
         if lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
             return False
-        recipients = match_recipients(firm=match.firm)
+        recipients = match_recipients(firm=match.firm, lead=lead)
         if not recipients:
             match_send_contact_failed(match_id=match_id, reason="The firm has no email address.")
             return False
-        emails.send(
-            to=recipients,
-            template="match_contact",
-            context={
-                "match": match,
-                "lead": lead,
-                "firm": match.firm,
-                "contact": match.sent_contact,
-                "match_url": settings.SITE_URL
-                + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
-            },
-        )
+        for language, addresses in recipients.items():
+            with translation.override(language):
+                emails.send(
+                    to=addresses,
+                    template="match_contact",
+                    context={
+                        "match": match,
+                        "lead": lead,
+                        "firm": match.firm,
+                        "contact": match.sent_contact,
+                        "match_url": settings.SITE_URL
+                        + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
+                    },
+                    language=language,
+                )
         Match.objects.filter(pk=match_id).update(contact_sent_at=timezone.now())
     return True
 
@@ -135,7 +138,14 @@ def lead_withdraw(*, lead: Lead) -> bool:
 def match_notify_withdrawn(*, match_id: int) -> None:
     match = Match.objects.select_related("firm", "lead__practice_area", "lead__city").get(pk=match_id)
     if match.firm.email:
-        emails.send(to=[match.firm.email], template="match_withdrawn", context={"match": match, "lead": match.lead})
+        # The firm's own address has no reader's language of its own: the request was written
+        # in the client's, so a firm that received it reads that language (delivery.py).
+        emails.send(
+            to=[match.firm.email],
+            template="match_withdrawn",
+            context={"match": match, "lead": match.lead},
+            language=match.lead.language,
+        )
 
 
 def lead_erase(*, lead: Lead) -> None:

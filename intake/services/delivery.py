@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directory.models import Firm, Membership
 from lawzana import emails
@@ -41,25 +41,32 @@ def match_deliver(*, match_id: int) -> bool:
         "firm",
         "office_city",
     ).get(pk=match_id)
-    recipients = match_recipients(firm=match.firm)
+    recipients = match_recipients(firm=match.firm, lead=match.lead)
     if not recipients:
         match_mark_failed(match_id=match_id, reason="The firm has no email address.")
         return False
-    sent = sent_copy(match.lead)
+    # The copy kept for the portal and the export is in the first readers' language. Readers of
+    # other languages get their own message: should one of those fail after another was sent,
+    # the retry sends the sent one again, the same price as the lease above.
+    with translation.override(next(iter(recipients))):
+        sent = sent_copy(match.lead)
     try:
-        emails.send(
-            to=recipients,
-            template="match_new",
-            context={
-                "match": match,
-                "lead": match.lead,
-                "firm": match.firm,
-                "summary": sent["sent_summary"],
-                "other_firms": settings.LEAD_FANOUT - 1,
-                "match_url": settings.SITE_URL
-                + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
-            },
-        )
+        for language, addresses in recipients.items():
+            with translation.override(language):
+                emails.send(
+                    to=addresses,
+                    template="match_new",
+                    context={
+                        "match": match,
+                        "lead": match.lead,
+                        "firm": match.firm,
+                        "summary": sent["sent_summary"],
+                        "other_firms": settings.LEAD_FANOUT - 1,
+                        "match_url": settings.SITE_URL
+                        + reverse("portal:match", kwargs={"firm_slug": match.firm.slug, "public_id": match.public_id}),
+                    },
+                    language=language,
+                )
     except emails.DeliveryError:
         # Release the lease so that the retry can claim the match straight away.
         Match.objects.filter(pk=match_id).update(last_attempt_at=None)
@@ -93,17 +100,19 @@ _MEMBER_RECIPIENTS = (
     Membership.objects.filter(receives_lead_emails=True, user__is_active=True)
     .exclude(user__email="")
     .order_by("user__email")
-    .values_list("user__email", flat=True)
+    .values_list("user__email", "user__language")
 )
 
 
-def match_recipients(*, firm: Firm) -> list[str]:
-    """Who hears about a new request: the members who chose to (active users only), or the
-    firm's own address when nobody did."""
-    recipients = list(dict.fromkeys(_MEMBER_RECIPIENTS.filter(firm=firm)))
-    if not recipients and firm.email:
-        recipients = [firm.email]
-    return recipients
+def match_recipients(*, firm: Firm, lead: Lead) -> dict[str, list[str]]:
+    """Who hears about a new request, by the language each reads: the members who chose to
+    (active users only), each in their own, or the firm's own address when nobody did. That
+    address has no reader's language, and a firm that receives a request reads the language it
+    is written in: the client's."""
+    members = list(dict.fromkeys(_MEMBER_RECIPIENTS.filter(firm=firm)))
+    if not members and firm.email:
+        members = [(firm.email, lead.language)]
+    return emails.group_by_language(members)
 
 
 def match_mark_failed(*, match_id: int, reason: str) -> None:

@@ -90,6 +90,7 @@ def lead_submit(
         ip_hash=ip_hash,
         status=Lead.Status.NEW if settings.LEAD_EMAIL_CONFIRMATION else Lead.Status.CONFIRMED,
         confirmed_at=None if settings.LEAD_EMAIL_CONFIRMATION else timezone.now(),
+        language=_known_language(translation.get_language()),
     )
     texts = privacy.consent_texts(fanout=settings.LEAD_FANOUT)
     Consent.objects.bulk_create(
@@ -111,6 +112,10 @@ def lead_submit(
     if not settings.LEAD_EMAIL_CONFIRMATION:
         publish_after_commit("intake.tasks.lead_match", lead.pk)
     return lead, True
+
+
+def _known_language(code: str | None) -> str:
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _address_digest(email: str) -> str:
@@ -154,18 +159,20 @@ def lead_send_confirmation(*, lead_id: int) -> bool:
         )
         if lead is None or lead.is_erased or lead.status == Lead.Status.WITHDRAWN:
             return False
-        confirm_url = None
-        if lead.status == Lead.Status.NEW:
-            confirm_url = settings.SITE_URL + reverse(
-                "intake:lead_confirm", kwargs={"signed": confirmation_token(lead)}
-            )
-        context = {
-            "lead": lead,
-            "confirm_url": confirm_url,
-            "status_url": settings.SITE_URL + lead.get_absolute_url(),
-            "fanout": settings.LEAD_FANOUT,
-        }
-        emails.send(to=[lead.email], template="lead_confirm", context=context)
+        # The links lead to the pages in the client's language (reverse() under it).
+        with translation.override(lead.language):
+            confirm_url = None
+            if lead.status == Lead.Status.NEW:
+                confirm_url = settings.SITE_URL + reverse(
+                    "intake:lead_confirm", kwargs={"signed": confirmation_token(lead)}
+                )
+            context = {
+                "lead": lead,
+                "confirm_url": confirm_url,
+                "status_url": settings.SITE_URL + lead.get_absolute_url(),
+                "fanout": settings.LEAD_FANOUT,
+            }
+            emails.send(to=[lead.email], template="lead_confirm", context=context, language=lead.language)
         Lead.objects.filter(pk=lead_id).update(confirmation_sent_at=timezone.now())
     return True
 
