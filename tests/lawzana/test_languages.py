@@ -225,6 +225,8 @@ def test_the_admin_is_in_the_urls_language_with_a_switch(client):
     assert _tree(response).get("lang") == ZH  # Django's own admin template
     links = [a for a in _tree(response).iter("a") if a.get("hreflang")]
     assert [(a.get("href"), a.get("lang"), a.text) for a in links] == [(f"/{settings.ADMIN_URL}", "en", "English")]
+    view_site = next(a for a in _tree(response).iter("a") if a.text == "查看站点")
+    assert view_site.get("href") == f"/{ZH}/"
 
 
 def test_staff_without_two_factors_are_stopped_at_the_chinese_admin_too(client):
