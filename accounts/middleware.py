@@ -10,6 +10,8 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lawzana.i18n import unprefixed
+
 LAST_SEEN_KEY = "accounts.last_seen"
 SIGNED_IN_AT_KEY = "accounts.signed_in_at"
 # Touch the session at most this often, so browsing does not write the session on every request.
@@ -50,7 +52,7 @@ class StaffMFARequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if (
-            request.path.startswith(self.admin_prefix)
+            unprefixed(request.path_info).startswith(self.admin_prefix)
             and user.is_authenticated
             and user.is_staff
             and not is_mfa_enabled(user)

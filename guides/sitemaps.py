@@ -12,7 +12,16 @@ from .models import Guide, landing_url
 
 
 class Sitemap(DjangoSitemap):
-    """Absolute URLs come from SITE_URL, never from the request's Host header."""
+    """Absolute URLs come from SITE_URL, never from the request's Host header.
+
+    Every page is listed once per language (settings.LANGUAGES), each entry naming the others
+    and x-default (English) as xhtml:link alternates, as the pages' own <link rel="alternate">
+    do (lawzana/i18n.py).
+    """
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     @property
     def protocol(self):
@@ -31,7 +40,15 @@ class GuideSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Guide.objects.published().with_place().order_by("pk")
+        # One landing page per city and practice area, whichever languages its guides are in:
+        # the page exists in every language (the other language's guide is linked from it),
+        # and lists it under the date of its latest guide.
+        landings = {}
+        for guide in Guide.objects.published().with_place().order_by("pk"):
+            key = (guide.city_id, guide.practice_area_id)
+            if key not in landings or guide.updated_at > landings[key].updated_at:
+                landings[key] = guide
+        return list(landings.values())
 
     def lastmod(self, guide):
         return guide.updated_at
@@ -134,7 +151,7 @@ class FirmListingSitemap(Sitemap):
 
 
 SITEMAPS = {
-    "index": IndexSitemap,
+    "main": IndexSitemap,
     "guides": GuideSitemap,
     "cities": CitySitemap,
     "practice-areas": PracticeAreaSitemap,

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.filters import FieldListFilter
 from django.contrib.admin.utils import get_fields_from_path
+from django.urls import reverse
 
 
 class ReadOnlyAdminMixin:
@@ -89,3 +90,7 @@ class AdminSite(admin.AdminSite):
                 admin_class.__name__, (ListedLookupsOnlyMixin, admin_class), {"__module__": admin_class.__module__}
             )
         super().register(model_or_iterable, admin_class, **options)
+
+    def each_context(self, request):
+        # "View site" leads to the home page in the admin's language (/zh-hans/ from /zh-hans/manage/).
+        return {**super().each_context(request), "site_url": reverse("guides:home")}

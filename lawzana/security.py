@@ -13,6 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from lawzana import i18n
+
 logger = logging.getLogger("lawzana.csp")
 
 # Features no page of the site uses: a script injected despite the CSP still cannot use them.
@@ -78,7 +80,8 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         # Other sites may link to these pages and files, not load them into their own.
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if request.path.startswith(self.private_prefixes):
+        # /zh-hans/portal/ as much as /portal/.
+        if i18n.unprefixed(request.path_info).startswith(self.private_prefixes):
             patch_cache_control(response, no_store=True, private=True)
         return response
 

@@ -2,15 +2,13 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as accounts_views
 from guides.sitemaps import SITEMAPS
 from lawzana.security import csp_report
-from lawzana.views import bench_control, healthz, privacy, robots_txt
+from lawzana.views import bench_control, healthz, privacy, robots_txt, sitemap_index, sitemap_section
 
 # The admin's own login form would skip allauth's rate limits and second factor (A7).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -22,23 +20,26 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("csp-report/", csp_report, name="csp_report"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # One index, one sitemap per section; each lists its pages in every language.
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
     path(
-        "sitemap.xml",
-        login_not_required(sitemap),
+        "sitemap-<section>.xml",
+        sitemap_section,
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path(settings.ADMIN_URL, admin.site.urls),
-    # Ours first: the same sign-in page, answering 429 when an account is rate-limited.
-    path("accounts/login/", accounts_views.login, name="account_login"),
-    path("accounts/", include("allauth.urls")),
 ]
 if settings.BENCH_CONTROL_PAGE:
     # The benchmark's control page (bench/run.py): "hello world" through the middleware stack.
     urlpatterns.append(path("bench/hello", bench_control, name="bench_control"))
 
-# English keeps unprefixed URLs; Simplified Chinese will live under /zh-hans/ once it ships.
+# Every page a person reads carries its language in its URL: English unprefixed, Simplified
+# Chinese under /zh-hans/, whatever a cookie or Accept-Language says (lawzana/i18n.py).
 urlpatterns += i18n_patterns(
+    path(settings.ADMIN_URL, admin.site.urls),
+    # Ours first: the same sign-in page, answering 429 when an account is rate-limited.
+    path("accounts/login/", accounts_views.login, name="account_login"),
+    path("accounts/", include("allauth.urls")),
     path("", include("directory.urls")),
     path("", include("guides.urls")),
     path("", include("intake.urls")),

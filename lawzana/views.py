@@ -1,15 +1,21 @@
 """Views of the site as a whole rather than of one app: the privacy notice, robots.txt, the
-health check for the load balancer, and the benchmark's control page."""
+sitemaps, the health check for the load balancer, and the benchmark's control page."""
+
+from urllib.parse import urlsplit
 
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.sitemaps.views import index as django_sitemap_index
+from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import TemplateView
 
+from . import i18n
 from . import privacy as policy
 
 
@@ -35,14 +41,28 @@ privacy = PrivacyView.as_view()
 @login_not_required
 @require_GET
 def robots_txt(request):
+    private = [f"/{settings.ADMIN_URL}", "/guides/preview/"]
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
-        "Disallow: /guides/preview/",
+        *(f"Disallow: {i18n.prefixed(path, code)}" for code, _name in settings.LANGUAGES for path in private),
         "",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap_index')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+sitemap_section = login_not_required(django_sitemap)
+
+
+@login_not_required
+def sitemap_index(request, sitemaps):
+    """Django's sitemap index, naming each section's sitemap under SITE_URL: Django builds
+    their addresses from the request's Host, which a forged header would rewrite."""
+    response = django_sitemap_index(request, sitemaps)
+    for item in response.context_data["sitemaps"]:
+        parts = urlsplit(item.location)
+        item.location = settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+    return response
 
 
 @login_not_required

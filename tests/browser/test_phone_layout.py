@@ -52,6 +52,7 @@ NOT_PAGES = {
     "healthz": "JSON for monitoring",
     "csp_report": "browsers POST violation reports here",
     "robots_txt": "text for crawlers",
+    "sitemap_index": "XML for crawlers",
     "django.contrib.sitemaps.views.sitemap": "XML for crawlers",
     "directory:firm_logo": "an image file",
     "directory:og_firm": "an image file",

@@ -18,6 +18,7 @@ from tests.factories import (
     RegionFactory,
 )
 from tests.queries import queries_for
+from tests.sitemaps import sitemap_text
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,7 @@ def test_only_a_page_with_a_guide_or_firms_is_offered_to_search_engines(
     FirmFactory(cities=[CityFactory(region=harbin.region)], practice_areas=[cyber_law])  # nearby only
 
     content = client.get(url).content.decode()
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
 
     assert (NOINDEX not in content) is indexed
     assert (f"<loc>https://lawzana.example{url}</loc>" in sitemap) is indexed

@@ -126,17 +126,27 @@ def test_makemessages_finds_nothing_new(tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail("gettext's xgettext is missing: .ci/run installs it (apt-get install gettext)")
         pytest.skip("gettext is not installed (apt-get install gettext): cannot run makemessages")
-    target = tmp_path / "zh_Hans" / "LC_MESSAGES"
+    # makemessages writes to the locale folder beside the files it reads: give it a tree of
+    # links to the sources and a copy of the catalogue, so the real one is never touched.
+    root = Path(settings.BASE_DIR)
+    for entry in root.iterdir():
+        if entry.name not in {"locale", ".git", ".venv", "var", "tests", "audit", "staticfiles", "node_modules"}:
+            (tmp_path / entry.name).symlink_to(entry)
+    target = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES"
     target.mkdir(parents=True)
     shutil.copy(PO, target / "django.po")
+    before = PO.read_bytes()
     cwd = os.getcwd()
-    os.chdir(settings.BASE_DIR)
+    os.chdir(tmp_path)
     try:
-        with override_settings(LOCALE_PATHS=[tmp_path]):
-            call_command("makemessages", locale=["zh_Hans"], ignore_patterns=IGNORE, no_obsolete=True, verbosity=0)
+        with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+            options = {"ignore_patterns": IGNORE, "no_obsolete": True, "symlinks": True, "verbosity": 0}
+            call_command("makemessages", locale=["zh_Hans"], **options)
     finally:
         os.chdir(cwd)
+    assert PO.read_bytes() == before
     fresh = polib.pofile(str(target / "django.po"))
+    assert len(fresh) > 1000  # it read the code
     committed = {(e.msgctxt, e.msgid) for e in catalogue()}
     new = [e.msgid for e in fresh if (e.msgctxt, e.msgid) not in committed]
     assert not new, f"{len(new)} marked strings are not in the catalogue, e.g. {new[:5]}: run scripts/dev messages"

@@ -22,7 +22,11 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 def reads_chinese(message):
     html = message.alternatives[0][0]
-    return bool(CHINESE.search(message.subject)) and bool(CHINESE.search(message.body)) and 'lang="zh-hans"' in html
+    return (
+        bool(CHINESE.search(message.subject))
+        and bool(CHINESE.search(message.body))
+        and 'lang="zh-hans"' in html.lower()
+    )  # BCP 47 tags ignore case
 
 
 def reads_english(message):

@@ -71,6 +71,7 @@ def public_pages(site):
         lead.get_absolute_url(): ["x"],
         reverse("privacy"): ["x"],
         "/sitemap.xml": ["p", "section"],
+        "/sitemap-guides.xml": ["p"],
     }
 
 

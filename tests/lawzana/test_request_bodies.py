@@ -44,7 +44,7 @@ def test_a_form_body_in_another_charset_is_a_400(browser, url, charset):
     response = post(browser, url, "csrfmiddlewaretoken=TOKEN&name=Lina Çelik".encode(charset), charset)
 
     assert response.status_code == 400
-    assert "read that request" in response.content.decode()
+    assert "read what your browser sent" in response.content.decode()
 
 
 @pytest.mark.parametrize("url", URLS)

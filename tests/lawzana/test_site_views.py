@@ -25,7 +25,9 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin_an
     lines = response.content.decode().splitlines()
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in lines
     assert f"Disallow: /{settings.ADMIN_URL}" in lines
+    assert f"Disallow: /zh-hans/{settings.ADMIN_URL}" in lines
     assert "Disallow: /guides/preview/" in lines
+    assert "Disallow: /zh-hans/guides/preview/" in lines
     assert reverse("guides:preview", kwargs={"pk": 1}).startswith("/guides/preview/")
 
 
