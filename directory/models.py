@@ -8,13 +8,14 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from lawzana.markdown import render_markdown
@@ -105,7 +106,8 @@ class City(models.Model):
 
     @property
     def display_name(self):
-        return f"{self.name}, {self.country.name}"
+        # Chinese puts the country first and needs no comma: 中国哈尔滨.
+        return gettext("%(city)s, %(country)s") % {"city": self.name, "country": self.country.name}
 
 
 class PracticeAreaQuerySet(models.QuerySet):
@@ -188,7 +190,16 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name in the page's language: Django's catalogue names most languages ("Russian"
+        is 俄语); Chinese is ours, as Django only names its written forms."""
+        if self.code == "zh":
+            return str(pgettext("a spoken language", "Chinese"))
+        info = LANG_INFO.get(self.code)
+        return gettext(info["name"]) if info else self.name
 
 
 def _text_language(language: str) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import City, PracticeArea
 from lawzana import seo
+from lawzana.i18n import TIME_STRINGS
 from lawzana.markdown import render_markdown
 
 MARKDOWN_HELP = _(
@@ -340,7 +341,7 @@ class Guide(models.Model):
     @property
     def review_age(self):
         """How long ago the guide was reviewed, to the largest unit ("1 year", "2 months")."""
-        return timesince(self.last_reviewed_on, depth=1) if self.last_reviewed_on else ""
+        return timesince(self.last_reviewed_on, depth=1, time_strings=TIME_STRINGS) if self.last_reviewed_on else ""
 
     def publish_problems(self, *, source_count=None):
         """What stops this guide from being published, as messages for the editor."""

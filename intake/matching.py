@@ -220,7 +220,7 @@ def find_candidates(*, lead, needed: int, exclude_firm_ids=()) -> list[Candidate
         else:
             parts = [_("office elsewhere in %(place)s") % {"place": places[row.scope]}]
         if row.speaks:
-            parts.append(_("speaks %(language)s") % {"language": lead.preferred_language.name})
+            parts.append(_("speaks %(language)s") % {"language": str(lead.preferred_language)})
         parts.append(_("rank %(score).2f") % {"score": row.ranking_score})
         parts.append(_("%(count)d requests this week") % {"count": row.recent_matches})
         score = row.ranking_score + (0.1 if row.speaks else 0)

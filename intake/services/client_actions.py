@@ -180,7 +180,7 @@ def lead_export(*, lead: Lead) -> str:
             "description": lead.description,
             "urgency": lead.urgency,
             "budget": lead.budget,
-            "preferred_language": lead.preferred_language.name if lead.preferred_language else None,
+            "preferred_language": str(lead.preferred_language) if lead.preferred_language else None,
             "client_type": lead.client_type,
             "name": lead.name,
             "email": lead.email,

@@ -89,7 +89,7 @@ def sent_copy(lead: Lead) -> dict:
             "city": lead.city.display_name,
             "urgency": str(lead.get_urgency_display()),
             "budget": str(lead.get_budget_display()),
-            "preferred_language": lead.preferred_language.name if lead.preferred_language else None,
+            "preferred_language": str(lead.preferred_language) if lead.preferred_language else None,
             "client_type": str(lead.get_client_type_display()),
         },
     }

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from intake import redaction
 from intake.models import Match
 from intake.services import answers
+from lawzana.i18n import TIME_STRINGS
 
 from ..access import authz_denied, portal_view
 from ..filters import GROUP_OF_STATUS, STATUS_GROUP_LABELS, MatchFilter
@@ -74,7 +75,8 @@ def deadline(when, now) -> tuple[str, bool]:
     deadline already past still shows until the expiry sweep runs."""
     if when <= now:
         return _("time is up"), True
-    return _("in %(time)s") % {"time": timeuntil(when, now, depth=1)}, when - now < DEADLINE_SOON
+    left = timeuntil(when, now, depth=1, time_strings=TIME_STRINGS)
+    return _("in %(time)s") % {"time": left}, when - now < DEADLINE_SOON
 
 
 @portal_view
