@@ -96,6 +96,11 @@ def session_cookie_name(production_env) -> str:
 def pick_pages():
     """(name, path, who) for every page audited; who is "visitor", "client" (the form's
     session) or "firm" (the portal session)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils import translation
+
     from demo.management.commands.seed_demo import DEMO_FIRM_SLUG
     from directory.models import Firm
     from directory.selectors import firms_serving
@@ -116,6 +121,17 @@ def pick_pages():
     if firm is None or lead is None:
         raise RuntimeError("the demo data has no firm with reviews, or no request for the demo firm")
     form = f"/requests/new/?city={with_firms.city_id}&practice_area={with_firms.practice_area_id}"
+    # The Chinese pages are held to the same targets (issue: Chinese and English).
+    chinese_guide = Guide.objects.published().for_language("zh-hans").with_place().order_by("pk").first()
+    if chinese_guide is None:
+        raise RuntimeError("the demo data has no published guide in Chinese")
+    with translation.override("zh-hans"):
+        chinese = {
+            "home": reverse("guides:home"),
+            "guide": chinese_guide.get_absolute_url(),
+            "firm": firm.get_absolute_url(),
+            "search": reverse("directory:search") + "?" + urlencode({"q": "哈尔滨 律师"}),
+        }
     return [
         ("home", "/", "visitor"),
         ("landing page with firms", with_firms.get_absolute_url(), "visitor"),
@@ -128,6 +144,10 @@ def pick_pages():
         ("request status", lead.get_absolute_url(), "visitor"),
         ("portal inbox", f"/portal/{DEMO_FIRM_SLUG}/requests/", "firm"),
         ("portal overview", f"/portal/{DEMO_FIRM_SLUG}/", "firm"),
+        ("Chinese home", chinese["home"], "visitor"),
+        ("Chinese landing page with its guide", chinese["guide"], "visitor"),
+        ("Chinese firm profile", chinese["firm"], "visitor"),
+        ("Chinese search", chinese["search"], "visitor"),
     ]
 
 
