@@ -23,6 +23,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from directory.models import Invitation
+from lawzana.i18n import prefixed
 from tests.authz.test_matrix import site_url_names
 from tests.browser.conftest import PASSWORD, with_password
 from tests.factories import (
@@ -491,9 +492,12 @@ def _recovery_codes(world):
     return reverse("mfa_view_recovery_codes")
 
 
-def walk_every_page(people, world, *, viewport=None, admin=True):
+def walk_every_page(people, world, *, viewport=None, admin=True, language="en"):
     """Open every page of PAGES (and ADMIN_PAGES) as the person who meets it; yields (route
-    name, what, page) with each page loaded. Each person has one page, opened on first use."""
+    name, what, page) with each page loaded. Each person has one page, opened on first use.
+    In another language than English, each page is opened under its prefix (/zh-hans/...);
+    the walks that click through English labels (the form's steps, the second factor) are
+    left to tests/browser/test_chinese_journey.py."""
     users = {
         "owner": world.owner,
         "member": world.member.user,
@@ -520,9 +524,13 @@ def walk_every_page(people, world, *, viewport=None, admin=True):
         if target == "recovery codes":
             target = _recovery_codes
         if callable(target) and target.__code__.co_argcount == 2:
+            if language != settings.LANGUAGE_CODE:
+                continue
             target(page, world)
         else:
             url = target(world) if callable(target) else target
+            if language != settings.LANGUAGE_CODE:
+                url = prefixed(url, language)
             response = page.goto(url)
             assert response is not None and response.status < 400, (
                 f"{what} ({name}) as {who}: {url} answered {response and response.status}"
@@ -531,8 +539,11 @@ def walk_every_page(people, world, *, viewport=None, admin=True):
         yield name, what, page
 
 
-def visit_count(*, admin=True):
-    return sum(len(views) for views in PAGES.values()) + (len(ADMIN_PAGES) if admin else 0)
+def visit_count(*, admin=True, language="en"):
+    visits = [view for views in PAGES.values() for view in views] + (list(ADMIN_PAGES) if admin else [])
+    if language != settings.LANGUAGE_CODE:
+        visits = [view for view in visits if not (callable(view[2]) and view[2].__code__.co_argcount == 2)]
+    return len(visits)
 
 
 @pytest.mark.browser
@@ -549,4 +560,24 @@ def test_no_page_crosses_the_window_edge(people, world, viewport):
 
     assert not problems, f"at {viewport['width']}x{viewport['height']}:\n" + "\n".join(problems)
     assert len(walked) == visit_count()
+    people.assert_no_csp_violations()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_no_chinese_page_crosses_the_window_edge(people, world, viewport):
+    """The same pages in Chinese: other words, other widths (a CJK line breaks anywhere, a
+    label may be longer or shorter), and each one says it is Chinese."""
+    problems, walked = [], []
+    for name, what, page in walk_every_page(people, world, viewport=viewport, language="zh-hans"):
+        found = page.evaluate(OVERFLOW_SCRIPT)
+        problems += [f"{what} ({name}, {page.url}): {problem}" for problem in found[:8]]
+        if (page.get_attribute("html", "lang") or "").lower() != "zh-hans":
+            problems.append(f"{what} ({name}, {page.url}): not marked as Chinese")
+        walked.append(what)
+        if found or os.environ.get("KEEP_TEST_ARTIFACTS"):
+            people.shot(page, f"{viewport['width']} zh {what}")
+
+    assert not problems, f"at {viewport['width']}x{viewport['height']}:\n" + "\n".join(problems)
+    assert len(walked) == visit_count(language="zh-hans")
     people.assert_no_csp_violations()
