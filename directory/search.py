@@ -99,6 +99,15 @@ def han_tokens(run: str) -> list[str]:
     return [*pairs, run[-1], *dict.fromkeys(jieba_words)]
 
 
+def han_words(run: str, *, search_mode: bool = False) -> list[str]:
+    """The words of a run of Chinese characters, as the search dictionary segments it: one per
+    word, or (search_mode) each word and the smaller words it holds (劳动仲裁 gives 劳动, 仲裁,
+    劳动仲裁). Single characters stay, for the caller to keep or drop."""
+    segmenter = _segmenter()
+    pieces = segmenter.cut_for_search(run, HMM=False) if search_mode else segmenter.cut(run, HMM=False)
+    return list(dict.fromkeys(piece for piece in pieces if piece.strip()))
+
+
 def query_terms(query: str) -> list[str]:
     """The words of a search query that are not Chinese, folded; punctuation, operators, SQL
     or regex syntax and stop words dropped."""

@@ -10,8 +10,10 @@ reads none of them: its words are matched in memory.
 A query word matches a word of an area's name or synonyms the way the search fallback matches
 a document (directory/search.py): folded (case and accents), a word of three letters or fewer
 as a whole word, a longer one by its crude stem as the start of a word; and, the other way
-round, "taxes" or "leaked" match "tax" or "leak". Areas are ranked by how many of the query's
-words they match (suggest()).
+round, "taxes" or "leaked" match "tax" or "leak". Chinese, written without spaces, is cut into
+words by the search dictionary first (directory/search.py), the areas' names and synonyms in
+search mode (劳动仲裁 also gives 劳动 and 仲裁), and its words match whole. Areas are ranked by
+how many of the query's words they match (suggest()).
 """
 
 import threading
@@ -22,7 +24,7 @@ from fractions import Fraction
 from lawzana.page_cache import content_generation
 
 from .models import City, PracticeArea
-from .search import MAX_QUERY_LENGTH, STOPWORDS, stem, words
+from .search import MAX_QUERY_LENGTH, STOPWORDS, han_words, is_han, stem, words
 from .translation import every_language
 
 MAX_SUGGESTIONS = 5
@@ -32,10 +34,12 @@ MAX_TERMS = 24
 _ENDINGS = ("s", "es", "ed", "d", "ing")
 
 # Words that tell nothing about which law a problem falls under: pronouns, auxiliaries,
-# and what every legal question says ("lawyer", "help"). English, the site's one language.
-PROBLEM_STOPWORDS = STOPWORDS | frozenset(
-    words(
-        """
+# and what every legal question says ("lawyer", "help"), in English and in Chinese.
+PROBLEM_STOPWORDS = (
+    STOPWORDS
+    | frozenset(
+        words(
+            """
     i me my mine myself we us our ours you your yours he him his she her hers they them their
     theirs its this that these those there here what which who whom whose when where why how
     am was were been being has have had having do does did doing done not no nor but if so
@@ -45,6 +49,17 @@ PROBLEM_STOPWORDS = STOPWORDS | frozenset(
     lawyer lawyers law laws legal attorney attorneys solicitor solicitors advice advise
     advocate counsel firm firms case issue problem question find looking look search
     """
+        )
+    )
+    | frozenset(
+        # The same in Chinese, as jieba segments a question ("请问哈尔滨哪个律师能帮我").
+        words(
+            """
+    我 我们 你 您 他 她 他们 它 的 了 吗 呢 吧 啊 被 把 在 和 与 及 或 有 没有 是 不 也 都 就 还 要 想 能 会
+    可以 应该 怎么 怎么办 如何 为什么 什么 哪个 哪里 请问 请 谁 这 那 这个 那个 一个 需要 帮助 帮 找 问题
+    咨询 律师 律所 律师事务所 法律 法律问题 案件 事情
+    """
+        )
     )
 )
 
@@ -79,18 +94,20 @@ class _Index:
         for area in self.areas:
             # Every language's words: the index is shared by requests in all of them.
             for text in [*_every(area, "name"), *_every(area, "synonyms")]:
-                for word in _meaningful(words(text)):
+                for word in _meaningful(_segmented(text, search_mode=True)):
                     by_word.setdefault(word, set()).add(area.pk)
         self.by_word = {word: frozenset(pks) for word, pks in by_word.items()}
         self.sorted_words = sorted(self.by_word)
         self.cities: dict[str, list[tuple[tuple[str, ...], City]]] = {}
         for city in cities:
-            for key in {*(tuple(words(name)) for name in _every(city, "name")), tuple(city.slug.split("-"))}:
+            for key in {*(tuple(_segmented(name)) for name in _every(city, "name")), tuple(city.slug.split("-"))}:
                 if key:
                     self.cities.setdefault(key[0], []).append((key, city))
 
     def areas_matching(self, term: str) -> frozenset[int]:
         found = set(self.by_word.get(term, ()))
+        if is_han(term):  # Chinese words have no endings: the segmenter already cut them
+            return frozenset(found)
         if len(term) > 3:
             prefix = stem(term)
             # The sorted words starting with the stem are next to each other.
@@ -118,6 +135,16 @@ class _Index:
 def _every(obj, field) -> list[str]:
     """The texts of a translated field in every language, each line of it apart."""
     return [line for column in every_language(field) for line in (getattr(obj, column) or "").splitlines()]
+
+
+def _segmented(text: str, *, search_mode: bool = False) -> list[str]:
+    """The words of a text, each run of Chinese characters cut into its words (Chinese has no
+    spaces: "公司拖欠我工资" is one run of six words)."""
+    return [
+        piece
+        for word in words(text)
+        for piece in (han_words(word, search_mode=search_mode) if is_han(word) else [word])
+    ]
 
 
 def _meaningful(terms):
@@ -150,7 +177,7 @@ def suggest(query: str) -> Suggestions:
     one is left out, so that a common word does not bring half the list along. At equal count,
     the higher sum, then an area before a group (which is broader), then the display order."""
     index = _current_index()
-    query_words = words(query[:MAX_QUERY_LENGTH])
+    query_words = _segmented(query[:MAX_QUERY_LENGTH])
     city, city_positions = index.city_in(query_words)
     terms = list(
         dict.fromkeys(_meaningful(word for position, word in enumerate(query_words) if position not in city_positions))

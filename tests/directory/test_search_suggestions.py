@@ -372,3 +372,52 @@ def test_the_home_page_has_a_search_box_of_its_own(client, areas, assert_valid_h
     assert len(search_forms(response)) == 2
     assert "Or tell us your problem in your own words" in response.content.decode()
     assert 'id="home-search-q"' in response.content.decode()
+
+
+@pytest.fixture
+def chinese_areas(areas):
+    """The same taxonomy with the Chinese names and the words Chinese speakers type."""
+    chinese = {
+        "employment": ("劳动与雇佣", "拖欠工资\n辞退\n劳动仲裁\n加班费"),
+        "divorce": ("离婚纠纷", "离婚\n抚养权\n财产分割"),
+        "cyber": ("网络法、数据隐私与数据保护", "个人信息泄露\n数据合规\n网络安全"),
+        "copyright": ("著作权", "抄袭\n盗版\n软件著作权"),
+    }
+    for key, (name, synonyms) in chinese.items():
+        area = areas[key]
+        area.name_zh_hans, area.synonyms_zh_hans = name, synonyms
+        area.save()
+    CityFactory(name="Harbin", name_zh_hans="哈尔滨", slug="harbin")
+    return areas
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Written without spaces: the words are cut out by the search dictionary.
+        ("公司拖欠我工资", "劳动与雇佣"),
+        ("请问被公司辞退了怎么办", "劳动与雇佣"),
+        ("我想离婚，孩子的抚养权怎么判", "离婚纠纷"),
+        ("我们网站的个人信息泄露了", "网络法、数据隐私与数据保护"),
+        ("别人抄袭了我的软件", "著作权"),
+    ],
+)
+def test_a_problem_told_in_chinese_suggests_the_practice_area_that_fits(client, chinese_areas, query, expected):
+    response = client.get(f"/zh-hans{SEARCH}", {"q": query})
+
+    assert response.status_code == 200
+    assert suggested_names(response)[0] == expected
+
+
+def test_a_chinese_question_naming_a_city_leads_to_that_citys_page(client, chinese_areas):
+    response = client.get(f"/zh-hans{SEARCH}", {"q": "哈尔滨离婚律师"})
+
+    (name, links), *_others = suggestions(response)
+    assert name == "离婚纠纷"
+    assert any("/zh-hans/lawyers/" in href and "/harbin/" in href for href in links.values())
+
+
+def test_words_every_chinese_question_has_suggest_nothing(client, chinese_areas):
+    response = client.get(f"/zh-hans{SEARCH}", {"q": "请问我需要找律师咨询一个法律问题"})
+
+    assert suggested_names(response) == []
