@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from lawzana.i18n import close_han_gaps
 from lawzana.markdown import render_markdown
 
 from .firm_slugs import validate_firm_slug
@@ -107,7 +108,7 @@ class City(models.Model):
     @property
     def display_name(self):
         # Chinese puts the country first and needs no comma: 中国哈尔滨.
-        return gettext("%(city)s, %(country)s") % {"city": self.name, "country": self.country.name}
+        return close_han_gaps(gettext("%(city)s, %(country)s") % {"city": self.name, "country": self.country.name})
 
 
 class PracticeAreaQuerySet(models.QuerySet):
@@ -262,10 +263,12 @@ class Firm(models.Model):
     # shows the other one, marked as such (Firm.text_in(), includes/firm_text.html).
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     description_md = models.TextField(_("description"), blank=True)
-    description_html = models.TextField(editable=False, blank=True)
+    description_html = models.TextField(editable=False, blank=True, verbose_name=_("description (HTML)"))
     tagline_zh_hans = models.CharField(_("tagline in Chinese"), max_length=200, blank=True)
     description_md_zh_hans = models.TextField(_("description in Chinese"), blank=True)
-    description_html_zh_hans = models.TextField(editable=False, blank=True)
+    description_html_zh_hans = models.TextField(
+        editable=False, blank=True, verbose_name=_("description in Chinese (HTML)")
+    )
     year_established = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -304,14 +307,16 @@ class Firm(models.Model):
     verified_review_count = models.PositiveIntegerField(_("verified reviews"), default=0, editable=False)
     completeness = models.FloatField(_("profile completeness"), default=0, editable=False)
     # The lead-response term of the ranking (0..1); None until the firm has answered requests.
-    response_score = models.FloatField(null=True, blank=True, editable=False)
-    median_response_hours = models.FloatField(null=True, blank=True, editable=False)
+    response_score = models.FloatField(null=True, blank=True, editable=False, verbose_name=_("response score"))
+    median_response_hours = models.FloatField(
+        null=True, blank=True, editable=False, verbose_name=_("median response time (hours)")
+    )
     ranking_score = models.FloatField(_("ranking score"), default=0, editable=False, db_index=True)
-    search_text = models.TextField(editable=False, blank=True)
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(editable=False, blank=True, verbose_name=_("search text"))
+    search_vector = SearchVectorField(null=True, editable=False, verbose_name=_("search vector"))
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     objects = FirmQuerySet.as_manager()
 
@@ -558,7 +563,7 @@ class Review(models.Model):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected")
 
-    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="reviews")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("firm"))
     author_name = models.CharField(
         _("shown as"), max_length=80, help_text=_("How the author is shown, e.g. “Li W., Harbin”.")
     )
@@ -573,15 +578,27 @@ class Review(models.Model):
     )
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("moderated by"),
     )
-    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("moderated"))
     created_at = models.DateTimeField(_("submitted"), default=timezone.now)
     # The firm's one public answer (the portal's reviews page): written once, shown under the review.
     reply_body = models.TextField(_("firm's reply"), blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True, editable=False)
+    replied_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("replied"))
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("replied by"),
     )
 
     objects = ReviewQuerySet.as_manager()
@@ -709,15 +726,17 @@ class Membership(models.Model):
         OWNER = "owner", _("Owner")
         MEMBER = "member", _("Member")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("firm"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     receives_lead_emails = models.BooleanField(
         _("receives request emails"),
         default=True,
         help_text=_("New requests are emailed to these members; the firm's address is used when nobody is chosen."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("membership")
@@ -748,16 +767,24 @@ class FirmClaim(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="claims", verbose_name=_("law firm"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="firm_claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="firm_claims", verbose_name=_("user")
+    )
     method = models.CharField(_("proof"), max_length=10, choices=Method.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     message = models.TextField(
         _("message to operators"), blank=True, help_text=_("Who the claimant is and how to check it.")
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created"))
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("decided"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decision_note = models.CharField(_("note on the decision"), max_length=300, blank=True)
 
@@ -782,15 +809,26 @@ class Invitation(models.Model):
     email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created"))
     expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("accepted"))
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("revoked"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -833,13 +871,24 @@ class ReviewFlag(models.Model):
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
     note = models.TextField(_("details"), blank=True, max_length=2000)
     flagged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created"))
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("resolved"))
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
 
     class Meta:

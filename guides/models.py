@@ -171,12 +171,12 @@ class Guide(models.Model):
     resources_md = models.TextField(_("additional resources"), blank=True, help_text=MARKDOWN_HELP)
     next_steps_md = models.TextField(_("next steps"), help_text=MARKDOWN_HELP)
     disclaimer_md = models.TextField(_("disclaimer"), default=DEFAULT_DISCLAIMER, help_text=MARKDOWN_HELP)
-    about_html = models.TextField(editable=False, blank=True)
-    why_html = models.TextField(editable=False, blank=True)
-    local_laws_html = models.TextField(editable=False, blank=True)
-    resources_html = models.TextField(editable=False, blank=True)
-    next_steps_html = models.TextField(editable=False, blank=True)
-    disclaimer_html = models.TextField(editable=False, blank=True)
+    about_html = models.TextField(editable=False, blank=True, verbose_name=_("about (HTML)"))
+    why_html = models.TextField(editable=False, blank=True, verbose_name=_("why you may need a lawyer (HTML)"))
+    local_laws_html = models.TextField(editable=False, blank=True, verbose_name=_("local laws overview (HTML)"))
+    resources_html = models.TextField(editable=False, blank=True, verbose_name=_("additional resources (HTML)"))
+    next_steps_html = models.TextField(editable=False, blank=True, verbose_name=_("next steps (HTML)"))
+    disclaimer_html = models.TextField(editable=False, blank=True, verbose_name=_("disclaimer (HTML)"))
 
     reviewer_name = models.CharField(
         _("reviewed by"),
@@ -204,16 +204,17 @@ class Guide(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
     # When an editor last changed what the guide says (a section, the summary or search
     # description, a FAQ item or a source), set by the admin; empty until the first such edit.
     # Unlike updated_at it ignores status and review changes, so it can tell whether the other
     # language's version has moved on since this one was written (see language_versions()).
     # An edit to a version that was out of date brings it level: it takes the other version's
     # time, not now, so that catching up does not in turn put the other version out of date.
-    content_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    content_changed_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("content changed"))
 
     objects = GuideQuerySet.as_manager()
 

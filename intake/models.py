@@ -50,13 +50,24 @@ class Lead(models.Model):
         INDIVIDUAL = "individual", _("An individual")
         BUSINESS = "business", _("A business or organisation")
 
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    practice_area = models.ForeignKey(PracticeArea, on_delete=models.PROTECT, related_name="leads")
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="leads")
+    token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False, verbose_name=_("status link token")
+    )
+    practice_area = models.ForeignKey(
+        PracticeArea, on_delete=models.PROTECT, related_name="leads", verbose_name=_("practice area")
+    )
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="leads", verbose_name=_("city"))
     description = models.TextField(_("description"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     budget = models.CharField(_("budget"), max_length=10, choices=Budget.choices)
-    preferred_language = models.ForeignKey(Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    preferred_language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preferred language"),
+    )
     client_type = models.CharField(_("client"), max_length=10, choices=ClientType.choices)
     # The language the client used the form in: every email to the client is in it.
     language = models.CharField(
@@ -87,17 +98,23 @@ class Lead(models.Model):
         _("sent from a page with no firm"), default=False, help_text=_("Counts toward the unmet-demand report.")
     )
     # Same email and description within 24 hours is one request (intake/services/submission.py).
-    dedupe_key = models.CharField(max_length=64, db_index=True, editable=False)
-    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    dedupe_key = models.CharField(max_length=64, db_index=True, editable=False, verbose_name=_("duplicate check key"))
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False, verbose_name=_("IP address hash"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created"))
     # When the email with the status (and confirmation) link went out; the sweeper re-sends
     # until it is set, so a request made while the broker was down is not stranded.
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    matched_at = models.DateTimeField(null=True, blank=True, editable=False)
-    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("confirmation sent")
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("confirmed"))
+    matched_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("matched"))
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("withdrawn"))
     erased_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text=_("Personal data erased; anonymous figures kept.")
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Personal data erased; anonymous figures kept."),
+        verbose_name=_("erased"),
     )
 
     objects = LeadQuerySet.as_manager()
@@ -129,14 +146,16 @@ class Consent(models.Model):
         PROCESS = "process", _("Process the request")
         SHARE = "share", _("Provide the request to matched law firms")
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(max_length=10, choices=Purpose.choices)
-    policy_version = models.CharField(max_length=20)
-    text_digest = models.CharField(max_length=64, help_text=_("SHA-256 of the exact text shown."))
-    locale = models.CharField(max_length=10)
-    given_at = models.DateTimeField(default=timezone.now)
-    ip_hash = models.CharField(max_length=64, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="consents", verbose_name=_("request"))
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, verbose_name=_("purpose"))
+    policy_version = models.CharField(max_length=20, verbose_name=_("policy version"))
+    text_digest = models.CharField(
+        max_length=64, help_text=_("SHA-256 of the exact text shown."), verbose_name=_("text digest")
+    )
+    locale = models.CharField(max_length=10, verbose_name=_("language"))
+    given_at = models.DateTimeField(default=timezone.now, verbose_name=_("given"))
+    ip_hash = models.CharField(max_length=64, blank=True, verbose_name=_("IP address hash"))
+    user_agent = models.CharField(max_length=300, blank=True, verbose_name=_("browser"))
 
     class Meta:
         ordering = ["given_at"]
@@ -198,13 +217,17 @@ class Match(models.Model):
     ANSWERABLE_STATUSES = (Status.DELIVERED, Status.VIEWED)
 
     # Portal URLs carry this, not the sequential id, as defence in depth (scoping is the guard).
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="matches")
-    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="matches")
-    slot = models.PositiveSmallIntegerField(help_text=_("1 to the fan-out cap; unique per request."))
-    round = models.PositiveSmallIntegerField(default=1, help_text=_("1 for the first matching, 2+ for re-routing."))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    score = models.FloatField(default=0)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public ID"))
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="matches", verbose_name=_("request"))
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="matches", verbose_name=_("firm"))
+    slot = models.PositiveSmallIntegerField(
+        help_text=_("1 to the fan-out cap; unique per request."), verbose_name=_("slot")
+    )
+    round = models.PositiveSmallIntegerField(
+        default=1, help_text=_("1 for the first matching, 2+ for re-routing."), verbose_name=_("round")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=_("status"))
+    score = models.FloatField(default=0, verbose_name=_("score"))
     reason = models.CharField(_("why this firm"), max_length=300)
     # Blank for matches made before matching recorded it: those are shown without the city.
     scope = models.CharField(_("where matching found the firm"), max_length=8, choices=Scope.choices, blank=True)
@@ -216,30 +239,47 @@ class Match(models.Model):
         related_name="+",
         verbose_name=_("office city that made the firm eligible"),
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    failure_reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    viewed_at = models.DateTimeField(null=True, blank=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("delivery attempts"))
+    last_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last attempt"))
+    failure_reason = models.CharField(max_length=300, blank=True, verbose_name=_("reason for failure"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created"))
+    delivered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("delivered"))
+    viewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("viewed"))
+    responded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered"))
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
-    firm_message = models.TextField(blank=True)
-    decline_reason = models.CharField(max_length=10, choices=DeclineReason.choices, blank=True)
-    return_reason = models.CharField(max_length=12, choices=ReturnReason.choices, blank=True)
+    firm_message = models.TextField(blank=True, verbose_name=_("firm's message"))
+    decline_reason = models.CharField(
+        max_length=10, choices=DeclineReason.choices, blank=True, verbose_name=_("reason for declining")
+    )
+    return_reason = models.CharField(
+        max_length=12, choices=ReturnReason.choices, blank=True, verbose_name=_("reason for returning")
+    )
     # A structured quote sent with an accept; the client's status page compares them.
-    quote_fee_model = models.CharField(max_length=12, choices=ServiceFee.Model.choices, blank=True)
-    quote_amount_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    quote_amount_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    quote_currency = models.CharField(max_length=3, choices=ServiceFee.Currency.choices, blank=True)
-    quote_covers = models.CharField(max_length=300, blank=True)
+    quote_fee_model = models.CharField(
+        max_length=12, choices=ServiceFee.Model.choices, blank=True, verbose_name=_("quote: fee model")
+    )
+    quote_amount_min = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, verbose_name=_("quote: lowest amount")
+    )
+    quote_amount_max = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, verbose_name=_("quote: highest amount")
+    )
+    quote_currency = models.CharField(
+        max_length=3, choices=ServiceFee.Currency.choices, blank=True, verbose_name=_("quote: currency")
+    )
+    quote_covers = models.CharField(max_length=300, blank=True, verbose_name=_("quote: what it covers"))
     # When the client was emailed about the acceptance; the sweeper re-sends until it is set.
-    client_notified_at = models.DateTimeField(null=True, blank=True)
-    contact_released_at = models.DateTimeField(null=True, blank=True)
+    client_notified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("client notified"))
+    contact_released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("contact details given"))
     # When the firm was emailed the released contact details; the sweeper re-sends until it is set.
-    contact_sent_at = models.DateTimeField(null=True, blank=True)
+    contact_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("contact details sent"))
     # What the firm was given, as given (the client's export lists these, not a fresh
     # rendering that would follow later changes to intake/redaction.py). Personal data:
     # lead_erase clears them with the lead's own fields.

@@ -7,6 +7,8 @@ the anonymous page cache, search engines and shared links all see the same page
 (docs/architecture.md: Languages).
 """
 
+import re
+
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 from django.utils.encoding import escape_uri_path, iri_to_uri
@@ -88,3 +90,13 @@ TIME_STRINGS = {
     "hour": ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
     "minute": ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
 }
+
+
+_SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def close_han_gaps(text: str) -> str:
+    """`text` without the spaces between two Chinese characters. A translation keeps a space
+    between two names ("%(country)s %(city)s"), so that names shown in English when they have
+    no Chinese stay apart ("China Harbin"); Chinese names are written together (中国哈尔滨)."""
+    return _SPACE_BETWEEN_HAN.sub("", text)
