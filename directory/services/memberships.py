@@ -90,9 +90,11 @@ def firm_create(
     email: str,
     phone: str,
     website: str,
+    tagline_language: str = settings.LANGUAGE_CODE,
 ) -> Firm:
     """A new, unlisted firm with its main office, and the user as its owner. Operators verify
-    the firm before it is listed and receives requests."""
+    the firm before it is listed and receives requests. The tagline is kept as written in
+    `tagline_language` (the language of the page it was typed on)."""
     # Lock the user so that two tabs cannot both pass the limit.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if unlisted_firms_owned(user) >= MAX_UNLISTED_FIRMS_PER_USER:
@@ -114,7 +116,13 @@ def firm_create(
             # A savepoint: a firm created meanwhile with the same slug only costs a retry.
             with transaction.atomic():
                 firm = Firm.objects.create(
-                    name=name, slug=slug, tagline=tagline, email=email, phone=phone, website=website, is_listed=False
+                    name=name,
+                    slug=slug,
+                    **{"tagline_zh_hans" if tagline_language == "zh-hans" else "tagline": tagline},
+                    email=email,
+                    phone=phone,
+                    website=website,
+                    is_listed=False,
                 )
         except IntegrityError:
             taken.add(slug)

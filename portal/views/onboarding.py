@@ -6,6 +6,7 @@ from django.conf import settings as conf
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -41,6 +42,7 @@ def firm_create(request):
                 email=data["email"],
                 phone=data["phone"],
                 website=data["website"],
+                tagline_language=get_language(),
             )
         except PortalError as exc:
             messages.error(request, str(exc))

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core import mail, signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directory.models import Firm, FirmClaim, Invitation, Membership, Office
 from directory.services import memberships
@@ -668,3 +668,12 @@ def test_the_portal_home_of_a_user_without_a_firm_offers_both_ways_in(client, us
     assert reverse("portal:firm_claim_search") in page
     assert reverse("portal:firm_create") in page
     assert "Pending Partners" in page
+
+
+def test_a_tagline_typed_on_the_chinese_page_is_kept_as_the_chinese_one(client, user, create_data, harbin, cyber_law):
+    with translation.override("zh-hans"):
+        url = reverse("portal:firm_create")
+    client.post(url, {**create_data, "tagline": "哈尔滨的数据合规与争议解决"})
+
+    firm = Firm.objects.get(name="Harbin Data Law")
+    assert (firm.tagline, firm.tagline_zh_hans) == ("", "哈尔滨的数据合规与争议解决")
