@@ -179,7 +179,8 @@ def pick_urls():
             break
     guide = best[0]
     landing = guide.get_absolute_url()
-    firm = Firm.objects.order_by("-review_count", "pk").first()
+    # Listed: an unlisted firm has no public profile (404).
+    firm = Firm.objects.listed().order_by("-review_count", "pk").first()
     word = firm.name.split()[0]
     compared = Firm.objects.listed().order_by("-review_count", "pk")[:3]
     return {

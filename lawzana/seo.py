@@ -31,11 +31,13 @@ def shorten(text: str, limit: int) -> str:
     text = one_line(text)
     if width(text) <= limit:
         return text
-    cut = ""
+    room, used, end = limit - width(ELLIPSIS) + 1, 0, 0
     for ch in text:
-        if width(cut + ch) > limit - width(ELLIPSIS) + 1:
+        used += width(ch)
+        if used > room:
             break
-        cut += ch
+        end += 1
+    cut = text[:end]
     cut = cut[: cut.rfind(" ")] if " " in cut and not _wide(cut[-1:]) else cut[:-1]
     return cut.rstrip(" ,;:.–-|·，、；：。") + ELLIPSIS
 
