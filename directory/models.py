@@ -110,6 +110,12 @@ class City(models.Model):
         # Chinese puts the country first and needs no comma: 中国哈尔滨.
         return close_han_gaps(gettext("%(city)s, %(country)s") % {"city": self.name, "country": self.country.name})
 
+    @property
+    def region_display_name(self):
+        """Where the city is: "Heilongjiang, China", 中国黑龙江省."""
+        names = {"region": self.region.name, "country": self.country.name}
+        return close_han_gaps(gettext("%(region)s, %(country)s") % names)
+
 
 class PracticeAreaQuerySet(models.QuerySet):
     def groups(self):

@@ -215,3 +215,15 @@ def test_seeding_the_demo_twice_keeps_the_chinese_names_and_restores_edited_ones
     assert tally["City", "updated"] == 1
     assert PracticeArea.objects.get(slug="family-law").name_zh_hans == "婚姻家事"
     assert PracticeArea.objects.get(slug="corporate-and-company-law").name_en == "Corporate & Company Law"
+
+
+def test_chinese_pages_write_where_a_city_is_country_first_and_without_a_comma(client, harbin_zh):
+    country = harbin_zh.country
+    country.name_zh_hans = "中国"
+    country.save()
+
+    chinese = page(client, harbin_zh.get_absolute_url, "zh-hans")
+    english = page(client, harbin_zh.get_absolute_url, "en")
+
+    assert "中国黑龙江省" in chinese
+    assert f"Heilongjiang, {country.name_en}" in english
