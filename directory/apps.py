@@ -1,13 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from . import page_tags
+
 
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = _("Directory")
 
     def ready(self):
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_delete, pre_save
         from django.urls import register_converter
 
         from lawzana.page_cache import retire_pages_on_change
@@ -18,11 +20,17 @@ class DirectoryConfig(AppConfig):
         register_converter(FirmSlugConverter, CONVERTER)
         pre_save.connect(refuse_reserved_slug, sender=self.get_model("Firm"), dispatch_uid="firm-reserved-slug")
 
-        # Landing pages, profiles and pickers show the places' and practice areas' names,
-        # which the admin changes with plain saves. Firms retire pages through firms_refresh.
-        retire_pages_on_change(
-            self.get_model("Country"),
-            self.get_model("Region"),
-            self.get_model("City"),
-            self.get_model("PracticeArea"),
-        )
+        # Every page shows the places' and practice areas' names (pickers, headings), which the
+        # admin changes with plain saves. Firms retire their pages through firms_refresh; a
+        # deleted one, here.
+        for name in ("Country", "Region", "City", "PracticeArea", "Language"):
+            retire_pages_on_change(self.get_model(name), (page_tags.PLACES,))
+        post_delete.connect(_firm_deleted, sender=self.get_model("Firm"), dispatch_uid="page-cache-firm-deleted")
+
+
+def _firm_deleted(sender, instance, **kwargs):
+    from lawzana.page_cache import retire
+
+    from .services.firms import listing_tags
+
+    retire(page_tags.firm(instance.pk), *listing_tags(instance.listing_state))

@@ -2,10 +2,11 @@
 request form and the portal.
 
 The pickers list every city (hundreds) and every practice area, on pages that must be fast.
-So their options are read once per content generation in each process, as plain
+So their options are read once in each process until the names change, as plain
 (value, label) tuples grouped under their <optgroup> labels, and written out by GroupedSelect
-without a template per option. A save of a country, region, city or practice area bumps the
-generation (directory/apps.py), so the next form shows it. What a visitor submits is still
+without a template per option. A save of a country, region, city or practice area retires the
+page cache's PLACES tag (directory/apps.py, directory/page_tags.py), whose time is part of the
+key, so the next form shows it. What a visitor submits is still
 checked against the database (ModelChoiceField.to_python), never against the cached list.
 """
 
@@ -18,8 +19,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lawzana.page_cache import content_generation
+from lawzana.page_cache import tag_stamp
 
+from . import page_tags
 from .models import City, PracticeArea
 
 # Rendered <option> lists kept per picker and generation, one per selected value: enough for
@@ -206,10 +208,10 @@ class CachedGroupedChoicesMixin:
         return True
 
     def cached_choices(self) -> _PickerChoices:
-        """This class's options for the current content generation and language, read from
+        """This class's options for the current names (the PLACES tag) and language, read from
         the database (one query) only the first time in this process."""
         picker = (type(self), self.to_field_name)
-        key = (content_generation(), get_language())
+        key = (tag_stamp(page_tags.PLACES), get_language())
         current = self._picker_choices.get(picker)
         if current is None or current.key != key:
             # Grouped as GroupedModelChoiceIterator groups them; the values stay, the rows go.

@@ -320,6 +320,15 @@ class Firm(models.Model):
     ranking_score = models.FloatField(_("ranking score"), default=0, editable=False, db_index=True)
     search_text = models.TextField(editable=False, blank=True, verbose_name=_("search text"))
     search_vector = SearchVectorField(null=True, editable=False, verbose_name=_("search vector"))
+    # What decided, when the firm was last refreshed, which listings show it (its cities,
+    # areas, what the filters read): a change retires those listings' cached pages, where it
+    # was and where it is (directory.services.firms).
+    listing_state = models.JSONField(default=dict, blank=True, editable=False, verbose_name=_("listing state"))
+    # An answer or expiry since the response figures were last computed: the scheduled refresh
+    # recomputes them (intake.services.response).
+    response_figures_due = models.BooleanField(
+        default=False, editable=False, db_index=True, verbose_name=_("response figures due")
+    )
 
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))

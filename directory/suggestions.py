@@ -2,8 +2,8 @@
 salary"), and the city the words name, for the search page.
 
 Every search reads all practice areas and cities, and they are few and rarely change. So their
-words are kept in each process for the current content generation, as the pickers' options are
-(directory/forms.py): a save of a city or practice area bumps the generation
+words are kept in each process until the names change, as the pickers' options are
+(directory/forms.py): a save of a city or practice area retires the PLACES tag
 (directory/apps.py), and the next search reads them again, in two queries. A search in between
 reads none of them: its words are matched in memory.
 
@@ -21,8 +21,9 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from lawzana.page_cache import content_generation
+from lawzana.page_cache import tag_stamp
 
+from . import page_tags
 from .models import City, PracticeArea
 from .search import MAX_QUERY_LENGTH, STOPWORDS, han_words, is_han, stem, words
 from .translation import every_language
@@ -75,7 +76,7 @@ class Suggestions:
 
 
 class _Index:
-    """The words of every practice area and city, for one content generation."""
+    """The words of every practice area and city, for one time of the PLACES tag."""
 
     def __init__(self, generation, areas, cities):
         self.generation = generation
@@ -156,7 +157,7 @@ _index_lock = threading.Lock()
 
 
 def _current_index() -> _Index:
-    generation = content_generation()
+    generation = tag_stamp(page_tags.PLACES)
     index = _index[0]
     if index is None or index.generation != generation:
         areas = list(PracticeArea.objects.order_by("position", "name"))

@@ -16,7 +16,7 @@ from lawzana import og_image
 from lawzana.breadcrumbs import breadcrumbs
 from lawzana.page_cache import shared_page
 
-from . import ranking
+from . import page_tags, ranking
 from .firm_slugs import could_be_slug
 from .models import Article, Firm
 from .search import MAX_QUERY_LENGTH
@@ -36,7 +36,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # How long a whole public page of this app stays cached for anonymous visitors (shared_page).
-# Edits retire it at once through the content generation (directory.services.firms.firms_refresh);
+# Edits retire it at once through the tags of what it shows (directory/page_tags.py);
 # this bounds what no save announces: an article's publication time passing, a verification
 # lapsing.
 PAGE_CACHE_SECONDS = 300
@@ -67,6 +67,7 @@ def _firm_detail(request, slug):
     )
     # Served again from the cache, the page still counts as a view.
     response.shared_page_on_serve = ("directory.stats.profile_view_count", (firm.pk,))
+    response.page_tags = {page_tags.PLACES, page_tags.firm(firm.pk)}
     return response
 
 
@@ -170,7 +171,7 @@ def _search(request):
         firms = page.object_list
         lawyers = lawyer_search(query=query)[:10]
         suggestions = _suggestions(query)
-    return render(
+    response = render(
         request,
         "directory/search.html",
         {
@@ -183,6 +184,15 @@ def _search(request):
             "suggestions": suggestions,
         },
     )
+    response.page_tags = {
+        page_tags.PLACES,
+        page_tags.SEARCH,
+        *(page_tags.firm(firm.pk) for firm in firms or ()),
+        *(page_tags.firm(lawyer.firm_id) for lawyer in lawyers or ()),
+        # The suggestions count the firms of the city the query names.
+        *([page_tags.listing(suggestions["city"].pk)] if suggestions and suggestions["city"] else []),
+    }
+    return response
 
 
 def _suggestions(query):

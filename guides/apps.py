@@ -13,5 +13,11 @@ class GuidesConfig(AppConfig):
         from . import tasks  # noqa: F401
 
         # A guide's save or deletion (the admin, a restored revision, publishing) changes its
-        # landing page, which is cached whole for anonymous visitors.
-        retire_pages_on_change(self.get_model("Guide"))
+        # landing page in every language (one shows it, the others point to it).
+        retire_pages_on_change(self.get_model("Guide"), lambda guide: guide_page_tags(guide))
+
+
+def guide_page_tags(guide):
+    from . import page_tags
+
+    return (page_tags.guide_page(guide.city_id, guide.practice_area_id), page_tags.guide(guide.pk))

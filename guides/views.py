@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy, gettext_noop, n
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from directory import page_tags as directory_tags
 from directory.filters import FirmFilter
 from directory.models import City, Country, Firm, Office, PracticeArea
 from directory.selectors import best_firms_by_area, firms_nearby, firms_serving, with_card_data
@@ -23,6 +24,7 @@ from lawzana import og_image
 from lawzana.breadcrumbs import breadcrumbs
 from lawzana.page_cache import shared_page
 
+from . import page_tags as guide_tags
 from .forms import FindLawyerForm
 from .models import Guide, landing_page_title, landing_title, landing_url
 
@@ -271,7 +273,7 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False, guid
     is_filtered = bool(active_filter_count)
     no_firm_here = not page.paginator.count and not is_filtered
     nearby = firms_nearby(practice_area=area, city=city, limit=NEARBY_FIRMS) if no_firm_here else []
-    return render(
+    response = render(
         request,
         "guides/landing.html",
         {
@@ -305,11 +307,21 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False, guid
             ),
         },
     )
+    # What the page shows, for the page cache (directory/page_tags.py, guides/page_tags.py).
+    response.page_tags = {
+        directory_tags.PLACES,
+        directory_tags.listing(city.pk),
+        guide_tags.guide_page(city.pk, area.pk),
+        *(directory_tags.firm(firm.pk) for firm in [*page.object_list, *nearby]),
+        *([guide_tags.guide(guide.pk)] if guide else []),
+        *([directory_tags.nearby(city.country_id)] if no_firm_here else []),
+    }
+    return response
 
 
 # How long a whole landing page stays cached for anonymous visitors. Edits retire it through
-# the content generation (at once; in other processes within PAGE_CACHE_GENERATION_SECONDS);
-# this bounds what no save announces: a guide turning stale with time, a verification lapsing.
+# the tags of what it shows (at once; in other processes within PAGE_CACHE_HOLD_SECONDS); this
+# bounds what no save announces: a guide turning stale with time, a verification lapsing.
 LANDING_CACHE_SECONDS = 300
 
 

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.management import call_command
 
-from intake.services import answers, client_actions, delivery, reviews, routing, submission, sweeps
+from intake.services import answers, client_actions, delivery, response, reviews, routing, submission, sweeps
 from lawzana import emails
 
 
@@ -102,6 +102,11 @@ def leads_erase_expired() -> int:
 def sessions_clear_expired() -> None:
     """Abandoned request forms keep what was typed in the session: drop expired sessions."""
     call_command("clearsessions")
+
+
+@shared_task
+def response_figures_refresh() -> int:
+    return response.response_figures_refresh()
 
 
 @shared_task

@@ -256,11 +256,31 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# A web process answers page cache hits with the content generation it read at most this
-# many seconds ago, without a round trip to Redis: an edit made through another process shows
-# on cached pages at most this late (lawzana.page_cache.content_generation). Off outside
-# production, so that tests and a laptop see every edit at once.
-PAGE_CACHE_GENERATION_SECONDS = env.float("PAGE_CACHE_GENERATION_SECONDS", default=1.0 if PRODUCTION else 0.0)
+# The anonymous page cache (lawzana/page_cache.py). Off, pages are rendered on every request
+# (the benchmark measures nginx in front with and without it).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+# A web process answers page cache hits with what it read of their tags at most this many
+# seconds ago, without a round trip to Redis: an edit made through another process shows on
+# cached pages at most this late. Off outside production, so that tests and a laptop see every
+# edit at once.
+PAGE_CACHE_HOLD_SECONDS = env.float("PAGE_CACHE_HOLD_SECONDS", default=1.0 if PRODUCTION else 0.0)
+# A page rendered this soon after one of its tags was retired is not trusted: the web hosts'
+# clocks may differ by up to this much (NTP keeps them within milliseconds).
+PAGE_CACHE_CLOCK_MARGIN = env.float("PAGE_CACHE_CLOCK_MARGIN", default=1.0 if PRODUCTION else 0.0)
+# What anonymous pages tell shared caches (nginx, a CDN): keep a page this long (s-maxage),
+# serve it stale this long while fetching it again, and this long while the site fails. With a
+# CDN that purges by tag (PAGE_CACHE_PURGE), s-maxage can be long; nginx (deploy/nginx.conf)
+# cannot purge, so the default keeps a page there for a minute, then asks again with its ETag
+# (a 304 from the page cache).
+PAGE_CACHE_SHARED_SECONDS = env.int("PAGE_CACHE_SHARED_SECONDS", default=60)
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
+PAGE_CACHE_STALE_IF_ERROR_SECONDS = env.int("PAGE_CACHE_STALE_IF_ERROR_SECONDS", default=86400)
+# The response header listing a page's tags (Fastly and nginx setups read Surrogate-Key;
+# Cloudflare calls it Cache-Tag). Empty: not sent.
+PAGE_CACHE_TAG_HEADER = env.str("PAGE_CACHE_TAG_HEADER", default="Surrogate-Key")
+# A dotted path to a function f(tags: list[str]) called after each commit that retired tags,
+# to purge a CDN by tag; errors are logged, never raised. Empty: none.
+PAGE_CACHE_PURGE = env.str("PAGE_CACHE_PURGE", default="")
 # Firms' profile views are added up in each web process and written at most this often
 # (directory.stats): most views are answered from a cached copy, without touching the database.
 PROFILE_VIEW_FLUSH_SECONDS = env.float("PROFILE_VIEW_FLUSH_SECONDS", default=10.0 if PRODUCTION else 0.0)
@@ -296,6 +316,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 1,
 }
 CELERY_TIMEZONE = "UTC"
+# How often firms' response figures follow their answers (intake.services.response).
+RESPONSE_FIGURES_REFRESH_SECONDS = env.int("RESPONSE_FIGURES_REFRESH_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE = {
     "guides-notify-stale": {"task": "guides.tasks.guides_notify_stale", "schedule": 7 * 24 * 3600},
     # The database is the truth: this re-publishes deliveries whose task message was lost.
@@ -307,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
     # Often: a refused request's typed text is kept only for the rate limit's window.
     "sessions-clear-expired": {"task": "intake.tasks.sessions_clear_expired", "schedule": 10 * 60},
     "review-invitations-send": {"task": "intake.tasks.review_invitations_send", "schedule": 3600},
+    # Firms' response times and ranking, recomputed from their answers (intake.services.response).
+    "response-figures-refresh": {
+        "task": "intake.tasks.response_figures_refresh",
+        "schedule": RESPONSE_FIGURES_REFRESH_SECONDS,
+    },
 }
 
 # Email: EMAIL_URL like smtp://user:pass@host:587 (environ's email_url); default to files.

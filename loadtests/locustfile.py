@@ -4,11 +4,13 @@ writes the plan and checks the outcome; on its own:
 
     LOAD_PLAN=plan.json LOAD_RESULTS=results.json locust -f loadtests/locustfile.py --host http://127.0.0.1:8000
 
-LOAD_PLAN is a JSON file: {"landings": [path, ...], "targets": [[city_id, practice_area_id], ...],
-"email_domain": "load.lawzana.invalid"}. At the end, LOAD_RESULTS receives
-{"submitted": [email, ...], "status_counts": {"200": n, ...}, "timings": {name: [ms, ...]},
-"failures": {name: n}, "problems": [text, ...]}: every email whose request reached the success
-page, how many responses had each status, and each request's time by endpoint.
+LOAD_PLAN is a JSON file: {"landings": [path, ...], "profiles": [path, ...], "targets":
+[[city_id, practice_area_id], ...], "email_domain": "load.lawzana.invalid"}. At the end,
+LOAD_RESULTS receives {"submitted": [email, ...], "status_counts": {"200": n, ...}, "timings":
+{name: [ms, ...]}, "failures": {name: n}, "problems": [text, ...], "page_cache": {name: {"hit":
+n, "miss": n, "stale": n}}}: every email whose request reached the success page, how many
+responses had each status, each request's time by endpoint, and how the page cache answered
+the pages it keeps (the X-Page-Cache header, lawzana/page_cache.py).
 
 The site runs with production settings over plain HTTP: its cookies are Secure (and
 __Host- prefixed), which an HTTP client keeps but never sends back over http://, so each
@@ -37,6 +39,7 @@ status_counts: Counter = Counter()
 timings: defaultdict[str, list[float]] = defaultdict(list)
 failures: Counter = Counter()
 problems: list[str] = []
+page_cache: defaultdict[str, Counter] = defaultdict(Counter)
 
 
 @events.request.add_listener
@@ -44,6 +47,8 @@ def record(name, response_time, response=None, exception=None, **kwargs):
     # With catch_response, `exception` is the failure the user code reported, if any.
     status_counts[str(response.status_code) if response is not None and response.status_code else "error"] += 1
     timings[name].append(round(response_time, 1))
+    if response is not None and response.headers.get("X-Page-Cache"):
+        page_cache[name][response.headers["X-Page-Cache"]] += 1
     if exception is not None:
         failures[name] += 1
 
@@ -60,6 +65,7 @@ def write_results(**kwargs):
                     "timings": timings,
                     "failures": failures,
                     "problems": problems[:50],
+                    "page_cache": page_cache,
                 },
                 out,
             )
@@ -80,9 +86,15 @@ class LandingReader(HttpUser):
     weight = 3
     wait_time = between(0.2, 1.0)
 
-    @task
+    @task(3)
     def read_a_landing_page(self):
         with self.client.get(random.choice(PLAN["landings"]), name="landing page", catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+
+    @task(1)
+    def read_a_firm_profile(self):
+        with self.client.get(random.choice(PLAN["profiles"]), name="firm profile", catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
 

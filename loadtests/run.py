@@ -13,6 +13,13 @@ waits for the worker to drain and checks:
 - every match was delivered exactly once (one notice per match at the SMTP server, each
   match marked delivered), and every client got exactly one email with their status link.
 
+Meanwhile firms answer the requests delivered to them (accepting them through the same service
+the portal calls, a few a second), and halfway through the run the hourly refresh of firms'
+response figures runs (intake.services.response), as the schedule would. The page cache's hit
+ratio for landing pages and firm profiles over the run must stay at 95% or more: answers retire
+no page, and the refresh only those whose shown figures or order changed. Every page in the
+plan is read once before the load starts, as a site's pages are when it has been up a while.
+
 It prints the figures per endpoint and the checks, and exits 1 on any failure. Everything it
 starts is stopped on the way out, failure or not. It uses only Redis databases 12 (broker)
 and 13 (cache) on 127.0.0.1:6379, flushed before and after.
@@ -118,11 +125,77 @@ def make_plan(max_landings=300, max_targets=150):
             targets.append([guide.city_id, guide.practice_area_id])
         if len(targets) >= max_targets:
             break
+    profiles = []
+    for guide in guides[:100]:
+        for firm in firms_serving(practice_area=guide.practice_area, city=guide.city)[:3]:
+            profiles.append(firm.get_absolute_url())
     return {
         "landings": [guide.get_absolute_url() for guide in guides],
+        "profiles": sorted(set(profiles)),
         "targets": targets,
         "email_domain": EMAIL_DOMAIN,
     }
+
+
+class Answerer(threading.Thread):
+    """Firms answering their requests while the load runs: accepts one delivered load match
+    every `interval` seconds (intake.services.answers, as the portal's button does), and runs
+    the scheduled response figures refresh once at `refresh_after` seconds."""
+
+    def __init__(self, *, interval, refresh_after):
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.refresh_after = refresh_after
+        self.stop = threading.Event()
+        self.answered = 0
+        self.refreshed = None  # firms recomputed by the refresh, once it ran
+        self.errors = []
+
+    def run(self):
+        from django.contrib.auth import get_user_model
+        from django.db import connection
+
+        from directory.models import Membership
+        from intake.models import Match
+        from intake.services import answers, response
+
+        started = time.monotonic()
+        users = {}
+        try:
+            while not self.stop.wait(self.interval):
+                if self.refreshed is None and time.monotonic() - started >= self.refresh_after:
+                    self.refreshed = response.response_figures_refresh()
+                match = (
+                    Match.objects.filter(
+                        lead__email__endswith=f"@{EMAIL_DOMAIN}",
+                        status__in=[Match.Status.DELIVERED, Match.Status.VIEWED],
+                    )
+                    .order_by("delivered_at")
+                    .first()
+                )
+                if match is None:
+                    continue
+                if match.firm_id not in users:
+                    user = get_user_model().objects.create_user(f"firm-{match.firm_id}@firms.{EMAIL_DOMAIN}")
+                    Membership.objects.create(user=user, firm_id=match.firm_id, role=Membership.Role.OWNER)
+                    users[match.firm_id] = user
+                answers.match_accept(
+                    match_id=match.pk, user=users[match.firm_id], message="We can help with this; let us talk."
+                )
+                self.answered += 1
+        except Exception as exc:  # reported as a failed check
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+
+def cache_ratio(results, names=("landing page", "firm profile")):
+    """(hits, all answers) of the pages the page cache keeps; a stale answer (served while
+    one request renders it again) is a hit for the visitor and counted as one."""
+    counts = Counter()
+    for name in names:
+        counts.update(results.get("page_cache", {}).get(name, {}))
+    return counts["hit"] + counts["stale"], sum(counts.values()), counts
 
 
 def load_state():
@@ -269,14 +342,18 @@ def main() -> int:
         )  # fmt: skip
         wait_http(f"{base}/healthz", 60)
 
-        django_setup({**development, "DEBUG": "false"})
+        # Answers notify clients from this process: into the void, not into the mailbox's counts.
+        django_setup({**development, "DEBUG": "false", "EMAIL_URL": "dummymail://"})
         plan = make_plan()
         if not plan["landings"] or not plan["targets"]:
             raise RuntimeError("the seeded database has no published guide with firms")
         (tmp / "plan.json").write_text(json.dumps(plan))
         log(f"{len(plan['landings'])} landing pages, {len(plan['targets'])} places with firms")
-        for path in plan["landings"][:20] + ["/requests/new/"]:  # warm-up: imports, template caches
+        # Warm-up: imports and template caches, and every page of the plan read once.
+        for path in plan["landings"] + plan["profiles"] + ["/requests/new/"]:
             http_get(f"{base}{path}")
+        answerer = Answerer(interval=0.25, refresh_after=args.duration / 2)
+        answerer.start()
 
         log(f"locust: {args.users} users for {args.duration} s")
         results_path = tmp / "results.json"
@@ -288,9 +365,25 @@ def main() -> int:
             env={**os.environ, "LOAD_PLAN": str(tmp / "plan.json"), "LOAD_RESULTS": str(results_path)},
             cwd=ROOT, capture_output=True, text=True, timeout=args.duration + 120,
         )  # fmt: skip
+        answerer.stop.set()
+        answerer.join(30)
         (tmp / "locust.log").write_text(locust.stdout + locust.stderr)
         results = json.loads(results_path.read_text())
         endpoint_rows = endpoint_figures(results, args.duration)
+
+        hits, answers_seen, states = cache_ratio(results)
+        ratio = hits / answers_seen if answers_seen else 0.0
+        checks.append(
+            (
+                "page cache hit ratio while firms answer",
+                f"{ratio:.1%} ({hits}/{answers_seen}: {dict(sorted(states.items()))}); "
+                f"{answerer.answered} requests accepted ({answerer.answered / args.duration:.1f}/s), "
+                f"figures refreshed for {answerer.refreshed} firms mid-run"
+                + (f"; errors: {answerer.errors[:2]}" if answerer.errors else ""),
+                ">= 95%",
+                ratio >= 0.95 and not answerer.errors and answerer.answered > 0 and answerer.refreshed is not None,
+            )
+        )
 
         log(f"waiting for the worker to drain (up to {args.drain_timeout} s)")
         drained = drain(mailbox, args.drain_timeout)
@@ -341,7 +434,8 @@ def main() -> int:
             )
         )
         expected = {str(public_id) for public_id, _status in matches}
-        delivered_rows = sum(1 for _id, status in matches if status == "delivered")
+        # Delivered, then perhaps opened or accepted by the firm (Answerer).
+        delivered_rows = sum(1 for _id, status in matches if status in ("delivered", "viewed", "accepted"))
         once = sum(1 for public_id in expected if notices.get(public_id) == 1)
         extra = sum(n - 1 for n in notices.values() if n > 1) + sum(1 for p in notices if p not in expected)
         missing = len(expected) - sum(1 for public_id in expected if notices.get(public_id))

@@ -1,5 +1,6 @@
 """What is derived from a firm's profile and reviews (rating, counts, completeness, rank, search
-document), recomputed after every change to them; and the cached public pages retired with it."""
+document), recomputed after every change to them; and the cached public pages that show what
+changed retired with it (directory/page_tags.py)."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -8,9 +9,10 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum, Value
 
-from lawzana.page_cache import content_generation_bump
+from lawzana.page_cache import retire
 
-from ..models import Firm, Lawyer, Review, Verification
+from .. import page_tags
+from ..models import Firm, Lawyer, Office, Review, Verification
 from ..ranking import RankingInputs, completeness, ranking_score
 from ..search import document, is_han, words
 from ..translation import every_language
@@ -28,21 +30,91 @@ DERIVED_FIELDS = [
 ]
 
 
-def firms_refresh(*, firm_ids: Iterable[int] | None = None) -> int:
+def firms_refresh(*, firm_ids: Iterable[int] | None = None, shown: bool = True) -> int:
     """Recompute what is derived from a firm's profile and reviews: rating, review counts,
-    completeness, ranking score, verification date and search document.
+    completeness, ranking score, verification date and search document; then retire the
+    cached pages that show what changed.
 
     Call it after anything that feeds those changes (a review moderated, a profile or its
-    offices, lawyers, languages or practice areas edited, a verification recorded).
-    Works in batches with a fixed number of queries per batch. Returns the firms updated.
+    offices, lawyers, languages or practice areas edited, a verification recorded). With
+    `shown` (the default), the caller changed something the firm's pages show, and they are
+    retired whatever the figures do; without it (the response figures, maintenance), only if
+    a figure they show changed. Listings are retired only where the firms they list, or their
+    order, changed. Works in batches with a fixed number of queries per batch. Returns the
+    firms updated.
     """
     ids = list(firm_ids) if firm_ids is not None else list(Firm.objects.values_list("pk", flat=True))
+    tags: set[str] = set()
     for start in range(0, len(ids), BATCH_SIZE):
-        _refresh_batch(ids[start : start + BATCH_SIZE])
-    # Why: every change a visitor sees on a firm (profile, reviews) ends in this call, so it
-    # is where cached public pages that list firms are retired.
-    content_generation_bump()
+        tags |= _refresh_batch(ids[start : start + BATCH_SIZE], shown=shown)
+    retire(*tags)
     return len(ids)
+
+
+# What a firm's card and profile show of the derived fields, as shown (the response time
+# is shown in whole hours, completeness in whole percent).
+def _shown_figures(firm) -> tuple:
+    return (
+        firm.rating_average,
+        firm.review_count,
+        firm.verified_review_count,
+        firm.verified_on,
+        round(firm.completeness * 100),
+        None if firm.median_response_hours is None else round(firm.median_response_hours),
+    )
+
+
+def _listing_state(firm, offices) -> dict:
+    """What decides whether a listing or a filter shows the firm (not its order, which
+    _order_changed compares across the city): JSON, kept on the firm as it was last shown."""
+    return {
+        "listed": firm.is_listed,
+        "cities": sorted({office.city_id for office in offices}),
+        "countries": sorted({office.city.country_id for office in offices}),
+        "areas": sorted(area.pk for area in firm.practice_areas.all()),
+        "languages": sorted(language.pk for language in firm.languages.all()),
+        "rating": None if firm.rating_average is None else str(firm.rating_average),
+        "reviews": firm.review_count,
+        "verified": None if firm.verified_on is None else firm.verified_on.isoformat(),
+        "size": firm.size,
+        "year": firm.year_established,
+    }
+
+
+def listing_tags(state: dict) -> set[str]:
+    """The listings a firm in `state` (see _listing_state) appears in or counts for."""
+    return {
+        page_tags.SEARCH,
+        *(page_tags.listing(city_id) for city_id in state.get("cities", ())),
+        *(page_tags.nearby(country_id) for country_id in state.get("countries", ())),
+    }
+
+
+def _order_changed(old_scores: dict[int, float]) -> set[str]:
+    """The listings whose order changed when the firms in `old_scores` ({firm_id: score before})
+    got their current ranking scores: one query over the cities they are listed in."""
+    if not old_scores:
+        return set()
+    rows = list(
+        Office.objects.filter(
+            city__in=Office.objects.filter(firm_id__in=list(old_scores)).values("city_id"), firm__is_listed=True
+        )
+        .values_list("city_id", "city__country_id", "firm_id", "firm__ranking_score", "firm__name")
+        .distinct()
+    )
+    by_city: dict[int, list] = defaultdict(list)
+    countries = {}
+    for city_id, country_id, firm_id, score, name in rows:
+        by_city[city_id].append((firm_id, score, name))
+        countries[city_id] = country_id
+    tags = set()
+    for city_id, firms in by_city.items():
+        # The default order of a listing (directory/filters.py SORTS["rank"]).
+        now = sorted(firms, key=lambda f: (-f[1], f[2], f[0]))
+        before = sorted(firms, key=lambda f: (-old_scores.get(f[0], f[1]), f[2], f[0]))
+        if [f[0] for f in now] != [f[0] for f in before]:
+            tags |= {page_tags.listing(city_id), page_tags.nearby(countries[city_id]), page_tags.SEARCH}
+    return tags
 
 
 def _counts(model_field, ids):
@@ -54,7 +126,8 @@ def _counts(model_field, ids):
 
 
 @transaction.atomic
-def _refresh_batch(ids: list[int]) -> None:
+def _refresh_batch(ids: list[int], *, shown: bool) -> set[str]:
+    """Recompute one batch; the page tags its changes retire."""
     # One grouped query per relation: joining them all at once would multiply the rows.
     counts = {
         "languages": _counts(Firm._meta.get_field("languages"), ids),
@@ -81,8 +154,12 @@ def _refresh_batch(ids: list[int]) -> None:
         lawyers_by_firm[lawyer.firm_id].append(lawyer)
 
     changed_firms = []
+    tags: set[str] = set()
+    old_scores: dict[int, float] = {}
+    listing_changed = []
     for firm in firms:
         before = [getattr(firm, name) for name in DERIVED_FIELDS]
+        figures_before = _shown_figures(firm)
         stats = reviews.get(firm.pk, {"n": 0, "total": 0, "verified": 0})
         firm.review_count = stats["n"]
         firm.verified_review_count = stats["verified"]
@@ -100,11 +177,25 @@ def _refresh_batch(ids: list[int]) -> None:
         )
         firm.verified_on = verified_on.get(firm.pk)
         firm.search_text = _firm_document(firm, lawyers_by_firm[firm.pk])
+        if shown or _shown_figures(firm) != figures_before:
+            tags.add(page_tags.firm(firm.pk))
+        if firm.search_text != before[DERIVED_FIELDS.index("search_text")]:
+            tags.add(page_tags.SEARCH)
+        state = _listing_state(firm, firm.offices.all())
+        if state != firm.listing_state:
+            # Where it was listed (counts, filters) and where it is now.
+            tags |= listing_tags(firm.listing_state) | listing_tags(state)
+            firm.listing_state = state
+            listing_changed.append(firm)
+        elif firm.is_listed and firm.ranking_score != before[DERIVED_FIELDS.index("ranking_score")]:
+            old_scores[firm.pk] = before[DERIVED_FIELDS.index("ranking_score")]
         if [getattr(firm, name) for name in DERIVED_FIELDS] != before:
             changed_firms.append(firm)
 
     # Only rows that changed are written: a refresh of an unchanged firm costs no UPDATE.
     Firm.objects.bulk_update(changed_firms, DERIVED_FIELDS)
+    Firm.objects.bulk_update(listing_changed, ["listing_state"])
+    tags |= _order_changed(old_scores)
     changed_lawyers = []
     for lawyer in (lawyer for group in lawyers_by_firm.values() for lawyer in group):
         text = document([lawyer.name, lawyer.get_role_display(), lawyer.bar_admission])
@@ -112,6 +203,8 @@ def _refresh_batch(ids: list[int]) -> None:
             lawyer.search_text = text
             changed_lawyers.append(lawyer)
     Lawyer.objects.bulk_update(changed_lawyers, ["search_text"])
+    if changed_lawyers:
+        tags.add(page_tags.SEARCH)  # the search's list of lawyers
     if connection.vendor == "postgresql" and changed_firms:
         from django.contrib.postgres.search import SearchVector
 
@@ -122,6 +215,7 @@ def _refresh_batch(ids: list[int]) -> None:
                 Value(document([firm.name])), weight="A", config="english"
             ) + SearchVector("search_text", weight="B", config="english")
         Firm.objects.bulk_update(changed_firms, ["search_vector"])
+    return tags
 
 
 def _firm_document(firm, lawyers) -> str:

@@ -19,7 +19,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lawzana import emails
+from lawzana.page_cache import retire
 
+from .. import page_tags
 from ..firm_slugs import reserved_firm_slugs
 from ..models import City, Firm, FirmClaim, Invitation, Membership, Office, PracticeArea
 from .firms import firms_refresh
@@ -453,9 +455,14 @@ def firm_request_settings_update(
 ) -> None:
     """Whether the firm takes requests, how many a week, and which members get them by email
     (none chosen: the firm's listed address)."""
+    was_accepting = Firm.objects.filter(pk=firm.pk).values_list("is_accepting_leads", flat=True).first()
     Firm.objects.filter(pk=firm.pk).update(
         is_accepting_leads=is_accepting_leads, lead_capacity_per_week=lead_capacity_per_week, updated_at=timezone.now()
     )
+    # Cards and the profile offer "Send a request" only while the firm accepts them; the
+    # capacity and who gets the emails are not on any public page.
+    if was_accepting != is_accepting_leads:
+        retire(page_tags.firm(firm.pk))
     recipient_ids = set(recipient_ids)
     memberships = Membership.objects.filter(firm=firm)
     memberships.filter(pk__in=recipient_ids).update(receives_lead_emails=True)

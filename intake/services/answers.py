@@ -17,7 +17,7 @@ from lawzana.queue import publish_after_commit
 
 from ..models import Lead, Match
 from .delivery import sent_copy
-from .response import firms_response_refresh
+from .response import response_figures_due
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,8 @@ def _record_answer(match: Match, *, status: str, user, message: str, **fields) -
             *fields,
         ]
     )
-    firms_response_refresh(firm_ids=[match.firm_id])
+    # Recomputed on the schedule, not now: an answer retires no public page by itself.
+    response_figures_due(firm_ids=[match.firm_id])
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from lawzana.queue import publish
 from ..models import Consent, Lead, Match
 from .client_actions import lead_erase
 from .delivery import match_mark_failed
-from .response import firms_response_refresh
+from .response import response_figures_due
 from .routing import lead_match
 
 # How long an acceptance notice may sit in the queue before the sweeper publishes it again.
@@ -101,8 +101,8 @@ def matches_expire_and_reroute() -> int:
     for lead_id in lead_ids:
         lead_match(lead_id=lead_id)
     if firm_ids:
-        # An unanswered request lowers the firm's answered share.
-        firms_response_refresh(firm_ids=firm_ids)
+        # An unanswered request lowers the firm's answered share (at the next scheduled refresh).
+        response_figures_due(firm_ids=firm_ids)
     return expired
 
 
@@ -116,7 +116,7 @@ def leads_expire() -> int:
     firm_ids = set(expiring.filter(delivered_at__isnull=False).values_list("firm_id", flat=True))
     expiring.update(status=Match.Status.EXPIRED)
     if firm_ids:
-        firms_response_refresh(firm_ids=firm_ids)
+        response_figures_due(firm_ids=firm_ids)
     return old.update(status=Lead.Status.EXPIRED)
 
 

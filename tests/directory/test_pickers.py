@@ -82,7 +82,7 @@ def test_the_initial_choice_is_selected(places):
     assert rendered.count(" selected>") == 2
 
 
-def test_the_options_are_read_once_per_content_generation(places, django_assert_num_queries):
+def test_the_options_are_read_once_until_a_name_changes(places, django_assert_num_queries):
     str(PickerForm()["city"])
 
     with django_assert_num_queries(0):

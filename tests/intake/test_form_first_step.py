@@ -15,11 +15,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from directory import page_tags
 from directory.forms import CityField
 from directory.models import City
 from intake.models import Lead
 from intake.views import CLOCK_FIELD, CLOCK_SALT, clock_started
-from lawzana.page_cache import content_generation_bump
+from lawzana.page_cache import retire
 from tests.factories import CityFactory
 from tests.intake.test_form import (
     URL,
@@ -381,7 +382,7 @@ def test_the_form_shows_a_renamed_city(client, harbin, cyber_law):
     assert ">Ha&#x27;erbin<" in client.get(URL).content.decode()
 
     City.objects.filter(pk=harbin.pk).update(name="Bingcheng")  # no save, no signal
-    content_generation_bump()
+    retire(page_tags.PLACES)
     client.cookies.clear()
     assert ">Bingcheng<" in client.get(prefilled(harbin.pk)).content.decode()
 

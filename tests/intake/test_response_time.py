@@ -116,8 +116,15 @@ def test_answering_through_the_portal_times_from_delivery_to_answer(harbin):
     for hours, match in zip((1.5, 3, 30), matches, strict=True):
         with time_machine.travel(NOW + hours * HOUR, tick=False):
             answers.match_decline(match_id=match.pk, user=membership.user, reason="capacity")
+    membership.firm.refresh_from_db()
+    assert membership.firm.response_figures_due
+    assert membership.firm.median_response_hours is None  # not until the scheduled refresh
+
+    with time_machine.travel(NOW + 31 * HOUR, tick=False):
+        assert response.response_figures_refresh() == 1
 
     membership.firm.refresh_from_db()
+    assert not membership.firm.response_figures_due
     assert membership.firm.median_response_hours == 3.0
     assert membership.firm.response_score == pytest.approx(0.5 + 0.5 / (1 + 3 / 24), abs=1e-4)
 
@@ -134,6 +141,7 @@ def test_expiring_unanswered_requests_updates_the_firms_figures(settings, firm, 
 
         with django_capture_on_commit_callbacks(execute=True):
             assert sweeps.matches_expire_and_reroute() == 1
+        response.response_figures_refresh()
 
     late.refresh_from_db()
     assert late.status == Match.Status.EXPIRED
@@ -151,6 +159,7 @@ def test_expiring_old_requests_updates_the_firms_figures(settings, firm):
             Lead.objects.filter(pk=match.lead_id).update(created_at=old)
 
         sweeps.leads_expire()
+        response.response_figures_refresh()
 
     firm.refresh_from_db()
     assert firm.response_score == 0.0

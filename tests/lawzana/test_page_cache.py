@@ -1,14 +1,17 @@
 """lawzana.page_cache.PageCacheMiddleware: anonymous repeat requests for a cached landing
 page are answered before sessions, CSRF, authentication, URL resolution and the view, with
-the same headers, and never with a page older than the content generation allows."""
+the same headers, and never with a page that shows something retired since it was rendered."""
+
+import io
 
 import pytest
 from django.core.cache import cache
 from django.core.handlers.base import BaseHandler
+from django.core.management import call_command
 from django.test import Client
 
 from lawzana import page_cache
-from lawzana.page_cache import CONTENT_GENERATION_KEY, content_generation
+from lawzana.page_cache import retire, retired_at
 from tests.factories import FirmFactory, GuideFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +43,14 @@ def resolved(monkeypatch):
 
 
 @pytest.fixture
-def held_generation(monkeypatch, settings):
-    """Production's hold on the content generation, with a clock the test moves."""
-    settings.PAGE_CACHE_GENERATION_SECONDS = 1.0
+def held_tags(monkeypatch, settings):
+    """Production's hold on what a process read of the tags, with a clock the test moves."""
+    settings.PAGE_CACHE_HOLD_SECONDS = 1.0
     now = [1000.0]
     monkeypatch.setattr(page_cache.time, "monotonic", lambda: now[0])
-    page_cache.forget_held_generation()
+    page_cache.forget_held_tags()
     yield now
-    page_cache.forget_held_generation()
+    page_cache.forget_held_tags()
 
 
 def test_a_repeat_anonymous_get_is_answered_before_the_view(client, url, resolved):
@@ -66,11 +69,11 @@ def test_the_cached_answer_has_the_headers_of_the_rendered_page_and_no_cookie(cl
 
     second = client.get(url)
 
-    for header in ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Language"):
+    for header in ("Content-Type", "ETag", "Last-Modified", "Content-Language", "Surrogate-Key"):
         assert second[header] == first[header], header
-    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Expires"):
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
         assert second[header], header
-    assert "Cookie" in second["Vary"]
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert not second.cookies
     assert "Set-Cookie" not in second.headers
 
@@ -114,7 +117,7 @@ def test_only_pages_the_view_shares_are_kept(client, url, resolved):
     assert resolved == ["/", "/", missing, missing]
 
 
-def test_an_edit_in_this_process_shows_at_once_even_with_the_generation_held(client, guide, url, held_generation):
+def test_an_edit_in_this_process_shows_at_once_even_with_the_tags_held(client, guide, url, held_tags):
     client.get(url)
 
     guide.summary = "An edited summary."
@@ -123,27 +126,47 @@ def test_an_edit_in_this_process_shows_at_once_even_with_the_generation_held(cli
     assert "An edited summary." in client.get(url).content.decode()
 
 
-def test_an_edit_through_another_process_shows_within_the_hold(client, guide, url, held_generation, resolved):
+def test_an_edit_through_another_process_shows_within_the_hold(client, guide, url, held_tags, resolved):
     client.get(url)
     type(guide).objects.filter(pk=guide.pk).update(summary="Edited elsewhere.")
-    cache.incr(CONTENT_GENERATION_KEY)  # what another process's save does
+    # What another process's save does: record the retirement in the shared cache.
+    cache.set(page_cache.TAG_KEY.format(f"guide:{guide.pk}"), page_cache.time.time(), timeout=None)
 
-    held_generation[0] += 0.5
+    held_tags[0] += 0.5
     assert "Edited elsewhere." not in client.get(url).content.decode()  # at most a second late
-    held_generation[0] += 0.6
+    held_tags[0] += 0.6
     assert "Edited elsewhere." in client.get(url).content.decode()
     assert resolved == [url, url]
 
 
-def test_the_held_generation_is_read_again_after_max_age(held_generation):
-    first = content_generation(max_age=1)
-    cache.incr(CONTENT_GENERATION_KEY)
+def test_the_held_tags_are_read_again_after_max_age(held_tags):
+    first = retired_at(["firm:1"], max_age=1)["firm:1"]
+    cache.set(page_cache.TAG_KEY.format("firm:1"), first + 5, timeout=None)  # another process
 
-    assert content_generation(max_age=1) == first
-    assert content_generation() == first + 1  # no max_age: always the shared value
-    cache.incr(CONTENT_GENERATION_KEY)
-    held_generation[0] += 1
-    assert content_generation(max_age=1) == first + 2
+    assert retired_at(["firm:1"], max_age=1)["firm:1"] == first
+    assert retired_at(["firm:1"])["firm:1"] == first + 5  # no max_age: always the shared value
+    cache.set(page_cache.TAG_KEY.format("firm:1"), first + 9, timeout=None)
+    held_tags[0] += 1
+    assert retired_at(["firm:1"], max_age=1)["firm:1"] == first + 9
+
+
+def test_a_tag_the_cache_lost_counts_as_retired_now(client, url, resolved):
+    client.get(url)
+    client.get(url)
+    cache.delete(page_cache.TAG_KEY.format("places"))  # evicted: when it last changed is unknown
+
+    client.get(url)
+
+    assert resolved == [url, url]
+
+
+def test_retiring_a_tag_the_page_does_not_show_keeps_it(client, url, resolved):
+    client.get(url)
+
+    retire("firm:999999", "listing:999999", "guide:1:999999")
+
+    client.get(url)
+    assert resolved == [url]
 
 
 @pytest.fixture
@@ -222,3 +245,53 @@ def test_once_a_render_finds_the_page_gone_no_visitor_gets_it_as_it_was(client, 
 
     assert client.get(url).status_code == 404
     assert meanwhile[0].status_code == 404
+
+
+def test_anonymous_answers_let_shared_caches_keep_them_and_name_what_they_show(client, url, guide, settings):
+    settings.PAGE_CACHE_SHARED_SECONDS = 120
+    firm = guide.city.offices.get().firm
+
+    for response in (client.get(url), client.get(url)):  # rendered, then this process's copy
+        directives = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert directives == {
+            "public",
+            "max-age=0",
+            "s-maxage=120",
+            f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}",
+            f"stale-if-error={settings.PAGE_CACHE_STALE_IF_ERROR_SECONDS}",
+        }
+        assert "Vary" not in response and "Expires" not in response
+        tags = set(response["Surrogate-Key"].split())
+        assert {"site", "places", f"firm:{firm.pk}", f"guide:{guide.pk}", f"listing:{guide.city_id}"} <= tags
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])["Cache-Control"] == response["Cache-Control"]
+
+
+def test_signed_in_visitors_get_a_private_page_no_shared_cache_may_keep(client, url):
+    client.get(url)
+    client.force_login(UserFactory())
+
+    response = client.get(url)
+
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "Surrogate-Key" not in response
+    assert "Cookie" in response["Vary"]
+
+
+def test_with_the_page_cache_off_every_request_renders(client, url, resolved, settings):
+    settings.PAGE_CACHE_ENABLED = False
+
+    client.get(url)
+    response = client.get(url)
+
+    assert resolved == [url, url]
+    assert "X-Page-Cache" not in response
+
+
+def test_an_operator_retires_every_page_after_a_deploy(client, url, resolved):
+    client.get(url)
+    out = io.StringIO()
+    call_command("pages_retire", stdout=out)
+
+    client.get(url)
+    assert resolved == [url, url]
+    assert "site" in out.getvalue()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from directory.models import Review, ReviewFlag
 from directory.services import reviews as review_services
-from lawzana.page_cache import content_generation
+from lawzana.page_cache import tag_stamp
 from tests.factories import (
     FirmFactory,
     FirmUserFactory,
@@ -193,7 +193,7 @@ def test_a_reply_is_published_under_the_review_on_the_public_profile(
 ):
     firm = member.firm
     review = ReviewFactory(firm=firm)
-    generation = content_generation()
+    retired = tag_stamp(f"firm:{firm.pk}")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _reply(client, firm, review, body=f"  {GOOD_REPLY}\n<script>alert(1)</script>  ")
@@ -203,7 +203,7 @@ def test_a_reply_is_published_under_the_review_on_the_public_profile(
     review.refresh_from_db()
     assert review.reply_body == f"{GOOD_REPLY}\n<script>alert(1)</script>"
     assert review.replied_by == member.user and review.replied_at is not None
-    assert content_generation() != generation  # cached public pages retired
+    assert tag_stamp(f"firm:{firm.pk}") > retired  # the firm's cached pages retired
     portal = client.get(response["Location"])
     assert "Your reply is published" in _page(portal) and "Publish the reply" not in _page(portal)
 
