@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import index as django_sitemap_index
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_safe
@@ -51,13 +51,22 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-sitemap_section = login_not_required(django_sitemap)
+@login_not_required
+def sitemap_section(request, sitemaps, section, moved):
+    """Django's sitemap of `sitemaps[section]`, or a permanent redirect from an address in
+    `moved` (an old name: its new one) to its sitemap, so that search engines given the old
+    address follow it."""
+    if section in moved:
+        location = reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": moved[section]})
+        return HttpResponsePermanentRedirect(settings.SITE_URL + location)
+    return django_sitemap(request, sitemaps, section=section)
 
 
 @login_not_required
 def sitemap_index(request, sitemaps):
-    """Django's sitemap index, naming each section's sitemap under SITE_URL: Django builds
-    their addresses from the request's Host, which a forged header would rewrite."""
+    """Django's sitemap index, naming every page of each section's sitemap in each language,
+    under SITE_URL: Django builds their addresses from the request's Host, which a forged
+    header would rewrite."""
     response = django_sitemap_index(request, sitemaps)
     for item in response.context_data["sitemaps"]:
         parts = urlsplit(item.location)

@@ -380,7 +380,7 @@ def test_the_sitemap_lists_the_profiles_of_listed_firms_only(client, firm, setti
     settings.SITE_URL = SITE_URL
     FirmFactory(slug="hidden-firm", is_listed=False)
 
-    content = client.get("/sitemap-firms.xml").content.decode()
+    content = client.get("/sitemap-firms-en.xml").content.decode()
 
     assert f"<loc>{SITE_URL}{PROFILE}</loc>" in content
     assert "/firms/hidden-firm/" not in content

@@ -129,7 +129,7 @@ def test_the_sitemap_lists_a_city_with_firms_and_leaves_out_a_city_with_nothing(
     firm = FirmFactory(cities=[harbin], practice_areas=[cyber_law])
     empty = CityFactory(region=harbin.region)
 
-    entries = client.get("/sitemap-cities.xml").content.decode()
+    entries = client.get("/sitemap-cities-en.xml").content.decode()
 
     assert f"<loc>https://lawzana.example{harbin.get_absolute_url()}</loc>" in entries
     assert f"<lastmod>{timezone.localdate(firm.updated_at).isoformat()}</lastmod>" in entries
@@ -141,7 +141,7 @@ def test_the_sitemap_dates_a_city_by_its_latest_guide_or_firm(client, harbin, cy
     type(firm).objects.filter(pk=firm.pk).update(updated_at=timezone.now() - datetime.timedelta(days=30))
     guide = GuideFactory(published=True, city=harbin, practice_area=cyber_law)
 
-    content = client.get("/sitemap-cities.xml").content.decode()
+    content = client.get("/sitemap-cities-en.xml").content.decode()
 
     city_entry = content[content.index(harbin.get_absolute_url()) :].split("</url>")[0]
     assert f"<lastmod>{timezone.localdate(guide.updated_at).isoformat()}</lastmod>" in city_entry

@@ -71,7 +71,8 @@ def public_pages(site):
         lead.get_absolute_url(): ["x"],
         reverse("privacy"): ["x"],
         "/sitemap.xml": ["p", "section"],
-        "/sitemap-guides.xml": ["p"],
+        "/sitemap-guides-en.xml": ["p"],
+        "/sitemap-firms-zh-hans.xml": ["p"],
     }
 
 

@@ -177,14 +177,15 @@ def test_the_sitemaps_list_every_page_in_both_languages_with_their_alternates(cl
         assert links[ZH] == links["en"].replace(f"{SITE_URL}/", f"{SITE_URL}/{ZH}/", 1)
 
 
-def test_the_sitemap_index_names_one_sitemap_per_section_under_the_site_url(client):
+def test_the_sitemap_index_names_one_sitemap_per_section_and_language_under_the_site_url(client):
     response = client.get("/sitemap.xml", HTTP_HOST="localhost")
 
     assert response.status_code == 200
     locations = [loc.text for loc in ET.fromstring(response.content).findall("sm:sitemap/sm:loc", NS)]
     assert locations == [
-        f"{SITE_URL}/sitemap-{section}.xml"
+        f"{SITE_URL}/sitemap-{section}-{language}.xml"
         for section in ["main", "guides", "cities", "practice-areas", "firms", "firm-listings"]
+        for language in ["en", ZH]
     ]
     assert client.get("/robots.txt").content.decode().splitlines()[-1] == f"Sitemap: {SITE_URL}/sitemap.xml"
 
