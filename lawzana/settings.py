@@ -244,12 +244,15 @@ def _redis_db(url: str, db: int) -> str:
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
-if REDIS_URL:
+# The cache Redis: REDIS_URL's database 1 unless set apart. Set alone (no REDIS_URL), tasks run
+# in-process but the cache is shared (the load test's own process retires the site's pages).
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=_redis_db(REDIS_URL, 1) if REDIS_URL else "")
+if REDIS_CACHE_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down, pages render uncached and the form keeps working.
             "BACKEND": "lawzana.cache.ResilientRedisCache",
-            "LOCATION": env.str("REDIS_CACHE_URL", default=_redis_db(REDIS_URL, 1)),
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "lawzana",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }

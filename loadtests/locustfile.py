@@ -112,14 +112,18 @@ class RequestSender(HttpUser):
         """One request with this client's cookies; returns the response, or None after
         recording why the step failed."""
         self.client.cookies.clear()  # ours are in self.cookies (see the module docstring)
+        # Redirects are followed here, not by requests: it would carry only the cookies its
+        # jar sends over http://, which leaves out the session the POST just started.
         with self.client.request(
-            method, path, name=name, data=data, cookies=self.cookies, allow_redirects=expect_redirect is None,
-            catch_response=True,
+            method, path, name=name, data=data, cookies=self.cookies, allow_redirects=False, catch_response=True,
         ) as response:  # fmt: skip
             self.cookies.update(response.cookies.get_dict())
             if response.status_code >= 400:
                 response.failure(f"status {response.status_code}")
                 return None
+            if expect_redirect is None and response.status_code in (301, 302, 303):
+                response.success()
+                return self._send("GET", response.headers["Location"], f"{name}: next page", expect_step=expect_step)
             if expect_redirect is not None and (
                 response.status_code != 302 or response.headers.get("Location") != expect_redirect
             ):

@@ -343,7 +343,10 @@ def main() -> int:
         wait_http(f"{base}/healthz", 60)
 
         # Answers notify clients from this process: into the void, not into the mailbox's counts.
-        django_setup({**development, "DEBUG": "false", "EMAIL_URL": "dummymail://"})
+        # The site's cache, so that what the answers and the refresh retire reaches its pages.
+        django_setup(
+            {**development, "DEBUG": "false", "EMAIL_URL": "dummymail://", "REDIS_CACHE_URL": f"{REDIS}/{CACHE_DB}"}
+        )
         plan = make_plan()
         if not plan["landings"] or not plan["targets"]:
             raise RuntimeError("the seeded database has no published guide with firms")
