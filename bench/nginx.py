@@ -9,6 +9,7 @@ lives in one private folder; nothing listens anywhere but 127.0.0.1.
 
 import contextlib
 import datetime
+import ipaddress
 import os
 import shutil
 import signal
@@ -26,9 +27,12 @@ def available() -> bool:
 
 
 def render(*, upstream: str, http_port: int, https_port: int, folder: Path) -> str:
-    """deploy/nginx.conf for a local run: the app at `upstream` (host:port), nginx on
+    """deploy/nginx.conf for a local run: the app at `upstream` (IP address:port), nginx on
     127.0.0.1:http_port and :https_port, certificates in folder/certs, everything else it
     writes under `folder`."""
+    host = upstream.rsplit(":", 1)[0]
+    # The file resolves names through Docker's DNS, which is not here: an address, never a name.
+    ipaddress.ip_address(host)
     text = CONF.read_text()
     # As root, workers run as root (the image's `nginx` user does not exist here, and the
     # folder is private); otherwise nginx ignores the line with a warning, so it goes.
@@ -53,8 +57,6 @@ def render(*, upstream: str, http_port: int, https_port: int, folder: Path) -> s
 def make_certificate(folder: Path, host: str = "localhost") -> None:
     """A self-signed certificate for `host` (and 127.0.0.1) as folder/fullchain.pem and
     folder/privkey.pem, the names deploy/nginx.conf reads."""
-    import ipaddress
-
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
