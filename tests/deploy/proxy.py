@@ -9,11 +9,14 @@ import gzip
 import http.client
 import os
 import ssl
+from pathlib import Path
 
 import pytest
 
 from bench import nginx as local_nginx
 from bench.harness import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def nginx_required():

@@ -7,14 +7,16 @@ stale-if-error, an ETag answered with 304, Surrogate-Key) and private ones, and 
 what reaches it: tests/deploy/test_nginx_site.py runs the same file in front of the site.
 """
 
+import subprocess
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import yaml
 
-from tests.deploy.proxy import request, start_nginx
+from tests.deploy.proxy import ROOT, request, start_nginx
 
 # nginx counts whole seconds: a page kept for s-maxage=1 is sure to be expired 2 s later.
 EXPIRED = 2.2
@@ -264,3 +266,16 @@ def test_plain_http_redirects_to_https_except_the_health_check(proxy, app):
     assert redirect.headers["Location"] == "https://localhost/landing/?q=1"
     assert health.status == 200 and health.text == '{"status": "ok"}'
     assert app.seen_headers["/healthz"]["X-Forwarded-Proto"] == "http"
+
+
+def test_the_compose_files_health_probe_passes_against_nginx(proxy):
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    probe = compose["services"]["nginx"]["healthcheck"]["test"]
+    assert probe[:3] == ["CMD", "bash", "-c"] and "/dev/tcp/127.0.0.1/80 " in probe[3]
+
+    here = probe[3].replace("/dev/tcp/127.0.0.1/80 ", f"/dev/tcp/127.0.0.1/{proxy.http_port} ")
+    passing = subprocess.run(["bash", "-c", here], timeout=10)
+    wrong_path = subprocess.run(["bash", "-c", here.replace("/nginx-healthz", "/healthz-missing")], timeout=10)
+
+    assert passing.returncode == 0
+    assert wrong_path.returncode != 0
