@@ -65,3 +65,8 @@ def test_the_image_leaves_out_the_development_only_demo_app_the_tests_and_the_au
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
 
     assert "demo" in ignored and "tests" in ignored and "audit" in ignored
+
+
+def test_the_tls_key_stays_out_of_the_image_and_the_repository():
+    assert "certs" in (ROOT / ".dockerignore").read_text().splitlines()
+    assert "certs/" in (ROOT / ".gitignore").read_text().splitlines()
