@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client
 
 from tests.deploy.proxy import request, start_nginx
-from tests.factories import UserFactory, email_verify
+from tests.factories import FirmFactory, GuideFactory, UserFactory, email_verify
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,6 +33,20 @@ def test_the_site_answers_over_tls_compressed_and_plain_http_is_sent_to_https(pr
     assert page.headers["Content-Encoding"] == "gzip" and "</html>" in page.text
     assert plain.status == 301 and plain.headers["Location"] == "https://localhost/privacy/"
     assert health.status == 200 and json.loads(health.text)["status"] == "ok"
+
+
+def test_a_landing_page_is_kept_by_nginx_and_its_tags_are_not_shown(proxy, harbin, cyber_law):
+    FirmFactory(name="Amber Bridge Law", cities=[harbin], practice_areas=[cyber_law])
+    url = GuideFactory(published=True, city=harbin, practice_area=cyber_law).get_absolute_url()
+
+    first = request(proxy, url, headers={"Accept-Encoding": "gzip"})
+    second = request(proxy, url, headers={"Accept-Encoding": "gzip, deflate, br"})
+
+    assert (first.status, first.cache, second.cache) == (200, "MISS", "HIT")
+    assert second.headers["Content-Encoding"] == "gzip" and "Amber Bridge Law" in second.text
+    assert second.body == first.body
+    assert "s-maxage=" in second.headers["Cache-Control"]
+    assert second.headers.get("Surrogate-Key") is None
 
 
 def test_a_signed_in_visitor_passes_the_cache_and_gets_their_own_page(proxy):
