@@ -15,6 +15,10 @@ Everything it starts (gunicorn, a Celery worker, an SMTP server) is stopped on t
 failure or not. It uses its own Redis databases: 8 (web broker), 10 (worker broker) and
 11 (cache shared by the web and the worker), and flushes only those.
 
+It also runs deploy/nginx.conf (bench/nginx.py) in front of gunicorn, over TLS: the cached
+landing page against a static file from the same nginx, and the landing page when nginx misses
+or revalidates it, with the app's page cache on and off (measure_nginx).
+
 Options: --duration SECONDS per wrk measurement (default 6), --port, --db NAME.
 """
 
@@ -356,6 +360,201 @@ def deliver(candidates, mailbox, limit_seconds=90):
     return expected, elapsed, counts, delivered_rows
 
 
+# --- nginx in front (deploy/nginx.conf) -------------------------------------------------------
+
+# wrk's script for the rows through nginx: "host" gives every request a Host of its own (nginx
+# keys its cache on the host, the app's page cache does not: an nginx miss the app may answer
+# from its copy); "etag" sends If-None-Match, as nginx does when it revalidates an expired page.
+NGINX_LUA = r"""
+local mode = ""
+local etag = ""
+local prefix = ""
+local counter = 0
+function init(args)
+  mode = args[1] or ""
+  etag = args[2] or ""
+  prefix = string.gsub(tostring({}), "[^%w]", "")
+end
+function request()
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  if mode == "host" then
+    counter = counter + 1
+    headers["Host"] = prefix .. "-" .. counter .. ".nginx-miss.invalid"
+  elseif mode == "etag" then
+    headers["If-None-Match"] = etag
+  end
+  return wrk.format("GET", wrk.path, headers)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCHJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, ' ..
+    '"bad_status": %d, "socket_errors": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+# As browsers ask: nginx compresses a page as it leaves; static files come compressed.
+NGINX_HEADERS = ("Accept-Encoding: gzip",)
+
+
+def ensure_nginx():
+    from bench import nginx as local_nginx
+
+    if local_nginx.available():
+        return
+    log("installing nginx (apt-get install -y nginx-light; its service stays stopped)")
+    run(["apt-get", "install", "-y", "nginx-light"], timeout=300)
+    run(["service", "nginx", "stop"], check=False)
+
+
+def wrk_nginx(url, lua, *, duration, mode="", etag=""):
+    cmd = ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "5s", "-s", lua]
+    for header in NGINX_HEADERS:
+        cmd += ["-H", header]
+    cmd += [url, "--", mode, etag]
+    out = run(cmd, timeout=duration + 30).stdout
+    line = next(row for row in out.splitlines() if row.startswith("BENCHJSON "))
+    data = json.loads(line.removeprefix("BENCHJSON "))
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+def described(data) -> str:
+    text = f"{data['rps']:.0f} req/s (p50 {data['p50_us'] / 1000:.1f} ms, p95 {data['p95_us'] / 1000:.1f} ms at 8 conn"
+    errors = data["bad_status"] + data["socket_errors"]
+    return text + (f"; {errors} errors)" if errors else ")")
+
+
+def https_get(url, headers=None):
+    """http_get over TLS to the run's nginx (its self-signed certificate)."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), context=context) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def measure_nginx(table, *, web_env, port, urls, duration, tmp):
+    """deploy/nginx.conf (bench/nginx.py) over TLS in front of the run's gunicorn: the cached
+    landing page as a ratio to a static file from the same nginx, in alternation; then the
+    landing page when nginx misses or revalidates it, with the app's page cache on and off
+    (PAGE_CACHE_ENABLED), each on a gunicorn of its own. A failure here is one failed row: the
+    rest of the run goes on."""
+    try:
+        _measure_nginx(table, web_env=web_env, port=port, urls=urls, duration=duration, tmp=tmp)
+    except Exception as exc:
+        log(f"through nginx: {exc}")
+        table.add("through nginx", f"{type(exc).__name__}: {str(exc)[:200]}", "completes", False)
+
+
+def _measure_nginx(table, *, web_env, port, urls, duration, tmp):
+    from bench.nginx import LocalNginx
+
+    ensure_nginx()
+    gunicorn_cmd = [
+        str(VENV_BIN / "gunicorn"),
+        "--config",
+        "python:lawzana.gunicorn_conf",
+        "lawzana.wsgi:application",
+        "--workers",
+        str(GUNICORN_WORKERS),
+        "--bind",
+    ]
+    lua = tmp / "nginx.lua"
+    lua.write_text(NGINX_LUA)
+    started = []
+
+    def start_nginx(name, upstream_port):
+        proxy = LocalNginx(
+            upstream=f"127.0.0.1:{upstream_port}", http_port=free_port(), https_port=free_port(), folder=tmp / name
+        )
+        started.append(proxy)
+        proxy.start()
+        return f"https://127.0.0.1:{proxy.https_port}"
+
+    try:
+        front = start_nginx("nginx", port)
+        landing = urls["landing"]
+        html = https_get(f"{front}{landing}")[2].decode()
+        static = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)[0]
+        statuses = {}
+        for path in (landing, static):
+            for _ in range(3):
+                status, headers, _body = https_get(f"{front}{path}", {"Accept-Encoding": "gzip"})
+            statuses[path] = f"{status} {headers.get('X-Cache-Status', 'no X-Cache-Status')}"
+        log(f"through nginx: landing {statuses[landing]}, {static} {statuses[static]}")
+        runs = []
+        for _ in range(2):
+            runs.append(
+                (
+                    wrk_nginx(f"{front}{static}", lua, duration=duration),
+                    wrk_nginx(f"{front}{landing}", lua, duration=duration),
+                )
+            )
+        static_rps = sum(s["rps"] for s, _p in runs) / len(runs)
+        page_rps = sum(p["rps"] for _s, p in runs) / len(runs)
+        ratio = page_rps / static_rps
+        errors = sum(s["bad_status"] + s["socket_errors"] + p["bad_status"] + p["socket_errors"] for s, p in runs)
+        hit = statuses[landing] == "200 HIT"
+        table.add(
+            "static file through nginx (TLS, gzip asked)",
+            f"{described(runs[-1][0])}; {static}: {statuses[static]}",
+            "reference",
+            None,
+        )
+        table.add(
+            "landing through nginx (cached; TLS, gzip)",
+            f"{ratio:.2f}x ({described(runs[-1][1])}); {statuses[landing]}",
+            ">= 0.50x static through nginx, HIT",
+            ratio >= 0.5 and hit and not errors,
+        )
+
+        # nginx misses and revalidations reach the app: with its own copy, or rendering.
+        for enabled in (True, False):
+            label = "app's page cache on" if enabled else "app's page cache off, rendered"
+            app_port = free_port()
+            app_env = {
+                **web_env,
+                "PAGE_CACHE_ENABLED": "true" if enabled else "false",
+                "ALLOWED_HOSTS": "127.0.0.1,.nginx-miss.invalid",
+            }
+            app = Process(
+                f"gunicorn-{label}", [*gunicorn_cmd, f"127.0.0.1:{app_port}"], app_env, tmp / f"gunicorn-{enabled}.log"
+            )
+            try:
+                wait_http(f"http://127.0.0.1:{app_port}/bench/hello", 60)
+                for _ in range(20):  # the app's copies: shared, then each worker's own
+                    status, headers, _body = http_get(f"http://127.0.0.1:{app_port}{landing}")
+                etag = headers.get("ETag", "")
+                proxied = start_nginx(f"nginx-{enabled}", app_port)
+                missed = wrk_nginx(f"{proxied}{landing}", lua, duration=duration, mode="host")
+                revalidated = wrk_nginx(
+                    f"http://127.0.0.1:{app_port}{landing}", lua, duration=duration, mode="etag", etag=etag
+                )
+                answer = http_get(f"http://127.0.0.1:{app_port}{landing}", {"If-None-Match": etag})[0]
+            finally:
+                app.stop()
+            table.add(f"landing through nginx, nginx missed: {label}", described(missed), "information", None)
+            table.add(
+                f"landing: nginx's revalidation (If-None-Match): {label}",
+                f"{described(revalidated)}; answered {answer}",
+                "304",
+                answer == 304 and not revalidated["bad_status"] + revalidated["socket_errors"],
+            )
+    finally:
+        for proxy in started:
+            proxy.stop()
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -613,6 +812,9 @@ def main() -> int:
             "max-age=31536000, immutable",
             static_ok,
         )
+
+        log("measuring through nginx (README: Performance)")
+        measure_nginx(table, web_env=web_env, port=port, urls=urls, duration=args.duration, tmp=tmp)
 
         # Matching.
         log(f"matching {LEADS} synthetic leads")

@@ -186,7 +186,7 @@ def is_current(entry, *, max_age: float = 0) -> bool:
 def shared_page_response(request, entry, *, state, headers=()):
     """The response for a kept page: 304 when the visitor's ETag or date still matches.
     `headers` are those the rest of the stack added when the page was rendered; `state` says
-    how it was answered (X-Page-Cache: hit, stale or miss)."""
+    how it was answered (X-Page-Cache: hit, stale or miss; None with the page cache off)."""
     response = HttpResponse(entry["content"], content_type=entry["content_type"])
     for name, value in headers:
         response.headers[name] = value
@@ -203,7 +203,8 @@ def shared_page_response(request, entry, *, state, headers=()):
     )
     if settings.PAGE_CACHE_TAG_HEADER:
         response[settings.PAGE_CACHE_TAG_HEADER] = " ".join(entry["tags"])
-    response["X-Page-Cache"] = state
+    if state is not None:
+        response["X-Page-Cache"] = state
     answer = get_conditional_response(
         request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
     )
@@ -232,8 +233,11 @@ def shared_page(request, key_prefix, render, *, timeout):
     When a kept page is out of date, one request renders it again; visitors asking for it
     meanwhile, in any process, get the page as it was instead of rendering it too.
     """
-    if not settings.PAGE_CACHE_ENABLED or not is_shareable_request(request) or request.user.is_authenticated:
+    if not is_shareable_request(request) or request.user.is_authenticated:
         return render()
+    if not settings.PAGE_CACHE_ENABLED:
+        # Rendered, kept nowhere, with the headers that let nginx keep it and ask with its ETag.
+        return _render_and_keep(request, None, render, timeout)
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     key = f"{key_prefix}:{get_language()}:{digest}"
     entry = cache.get(key)
@@ -269,7 +273,8 @@ def _render_and_keep(request, key, render, timeout):
     timeout = max(1, min(timeout, getattr(response, "shared_page_seconds", timeout)))
     tags = tuple(sorted({SITE, *getattr(response, "page_tags", ())}))
     # A tiny step before the render (and the clock margin) began, so this page counts.
-    _first_sight(tags, rendered_at - settings.PAGE_CACHE_CLOCK_MARGIN - 0.001)
+    if key is not None:
+        _first_sight(tags, rendered_at - settings.PAGE_CACHE_CLOCK_MARGIN - 0.001)
     entry = {
         "tags": tags,
         "rendered_at": rendered_at,
@@ -280,6 +285,8 @@ def _render_and_keep(request, key, render, timeout):
         "last_modified": int(timezone.now().timestamp()),
         "on_serve": getattr(response, "shared_page_on_serve", None),
     }
+    if key is None:  # PAGE_CACHE_ENABLED off
+        return shared_page_response(request, entry, state=None)
     cache.set(key, entry, timeout)
     return shared_page_response(request, entry, state="miss")
 

@@ -259,8 +259,9 @@ if REDIS_CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The anonymous page cache (lawzana/page_cache.py). Off, pages are rendered on every request
-# (the benchmark measures nginx in front with and without it).
+# The anonymous page cache (lawzana/page_cache.py). Off, pages are rendered on every request,
+# still with the headers and ETag that let nginx keep them (the benchmark measures nginx in
+# front with and without it).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 # A web process answers page cache hits with what it read of their tags at most this many
 # seconds ago, without a round trip to Redis: an edit made through another process shows on

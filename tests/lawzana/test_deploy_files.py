@@ -11,7 +11,7 @@ SERVICES = COMPOSE["services"]
 
 
 def test_every_long_running_service_has_a_healthcheck_and_restarts():
-    for name in ["web", "worker", "beat", "postgres", "redis", "redis-cache"]:
+    for name in ["web", "worker", "beat", "postgres", "redis", "redis-cache", "nginx"]:
         assert "healthcheck" in SERVICES[name], name
         assert SERVICES[name]["restart"] == "unless-stopped", name
 
@@ -34,10 +34,19 @@ def test_the_broker_keeps_tasks_and_the_cache_evicts_in_its_own_instance():
     assert "@redis:" in env["REDIS_URL"] and "@redis-cache:" in env["REDIS_CACHE_URL"]
 
 
-def test_only_the_web_port_is_published_and_only_on_loopback():
+def test_only_nginx_is_published_and_the_app_is_reached_through_it():
     published = {name: service.get("ports") for name, service in SERVICES.items() if service.get("ports")}
+    nginx = SERVICES["nginx"]
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
 
-    assert published == {"web": ["127.0.0.1:8000:8000"]}
+    assert published == {"nginx": ["80:80", "443:443"]}
+    assert "--bind 0.0.0.0:8000" in SERVICES["web"]["command"] and "set $lawzana_upstream web:8000;" in conf
+    assert nginx["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in nginx["volumes"]
+    assert "${NGINX_CERTS_DIR:-./certs}:/etc/nginx/certs:ro" in nginx["volumes"]
+    # The address the rate limits count is the one nginx writes (tests/deploy/test_nginx_site.py).
+    assert SERVICES["web"]["environment"]["CLIENT_IP_META_KEY"] == "HTTP_X_REAL_IP"
+    assert "proxy_set_header X-Real-IP $remote_addr;" in conf
 
 
 def test_the_image_is_slim_runs_as_a_user_and_collects_static_files_at_build():
@@ -56,3 +65,8 @@ def test_the_image_leaves_out_the_development_only_demo_app_the_tests_and_the_au
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
 
     assert "demo" in ignored and "tests" in ignored and "audit" in ignored
+
+
+def test_the_tls_key_stays_out_of_the_image_and_the_repository():
+    assert "certs" in (ROOT / ".dockerignore").read_text().splitlines()
+    assert "certs/" in (ROOT / ".gitignore").read_text().splitlines()
