@@ -7,10 +7,12 @@ what it changed (lawzana.page_cache.retire), so only the pages showing it are re
   page shows (pickers, breadcrumbs, headings). Retired by any save of one (directory/apps.py).
 - firm(pk): what a firm's card and profile show. Retired by its edits (directory.services
   firms_refresh), and by the hourly response figures only when a shown figure changed.
-- listing(city_id): which listed firms a city's pages list, how many, and in what order.
-  Retired when a firm joins or leaves the city, changes what the filters read (areas,
-  languages, rating, size...), or moves past another firm in the city's order.
-- nearby(country_id): the firms a city without any shows from elsewhere in its country.
+- listing(city_id, area_id): which listed firms a landing page of one city and practice area
+  (or group) lists, how many, and in what order. Retired when a firm of that area joins or
+  leaves the city, changes what the filters read (languages, rating, size...), or moves past
+  another firm there.
+- nearby(country_id, area_id): the firms a city without any shows from elsewhere in its
+  country, for one practice area (or group).
 - SEARCH: which firms and lawyers a search finds, and in what order.
 """
 
@@ -22,9 +24,9 @@ def firm(pk: int) -> str:
     return f"firm:{pk}"
 
 
-def listing(city_id: int) -> str:
-    return f"listing:{city_id}"
+def listing(city_id: int, area_id: int) -> str:
+    return f"listing:{city_id}:{area_id}"
 
 
-def nearby(country_id: int) -> str:
-    return f"nearby:{country_id}"
+def nearby(country_id: int, area_id: int) -> str:
+    return f"nearby:{country_id}:{area_id}"

@@ -189,8 +189,11 @@ def _search(request):
         page_tags.SEARCH,
         *(page_tags.firm(firm.pk) for firm in firms or ()),
         *(page_tags.firm(lawyer.firm_id) for lawyer in lawyers or ()),
-        # The suggestions count the firms of the city the query names.
-        *([page_tags.listing(suggestions["city"].pk)] if suggestions and suggestions["city"] else []),
+        # The suggestions count the firms of the city the query names, per practice area.
+        *(
+            page_tags.listing(suggestions["city"].pk, item["area"].pk)
+            for item in (suggestions["areas"] if suggestions and suggestions["city"] else ())
+        ),
     }
     return response
 

@@ -310,11 +310,11 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False, guid
     # What the page shows, for the page cache (directory/page_tags.py, guides/page_tags.py).
     response.page_tags = {
         directory_tags.PLACES,
-        directory_tags.listing(city.pk),
+        directory_tags.listing(city.pk, area.pk),
         guide_tags.guide_page(city.pk, area.pk),
         *(directory_tags.firm(firm.pk) for firm in [*page.object_list, *nearby]),
         *([guide_tags.guide(guide.pk)] if guide else []),
-        *([directory_tags.nearby(city.country_id)] if no_firm_here else []),
+        *([directory_tags.nearby(city.country_id, area.pk)] if no_firm_here else []),
     }
     return response
 

@@ -149,6 +149,8 @@ class Answerer(threading.Thread):
         self.stop = threading.Event()
         self.answered = 0
         self.refreshed = None  # firms recomputed by the refresh, once it ran
+        self.retired_by_answers = []  # page tags the answers retired (none, by design)
+        self.retired_by_refresh = []
         self.errors = []
 
     def run(self):
@@ -158,13 +160,18 @@ class Answerer(threading.Thread):
         from directory.models import Membership
         from intake.models import Match
         from intake.services import answers, response
+        from loadtests import purge_log
 
         started = time.monotonic()
         users = {}
         try:
             while not self.stop.wait(self.interval):
                 if self.refreshed is None and time.monotonic() - started >= self.refresh_after:
+                    self.retired_by_answers = list(purge_log.retired)
+                    purge_log.retired.clear()
                     self.refreshed = response.response_figures_refresh()
+                    self.retired_by_refresh = list(purge_log.retired)
+                    purge_log.retired.clear()
                 match = (
                     Match.objects.filter(
                         lead__email__endswith=f"@{EMAIL_DOMAIN}",
@@ -187,6 +194,12 @@ class Answerer(threading.Thread):
             self.errors.append(f"{type(exc).__name__}: {exc}")
         finally:
             connection.close()
+
+
+def _tag_summary(tags):
+    """'3 firm, 1 listing tags' from a list of page tags (directory/page_tags.py)."""
+    kinds = Counter(tag.split(":")[0] for tag in tags)
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) + " tags" if kinds else "no tag"
 
 
 def cache_ratio(results, names=("landing page", "firm profile")):
@@ -345,7 +358,13 @@ def main() -> int:
         # Answers notify clients from this process: into the void, not into the mailbox's counts.
         # The site's cache, so that what the answers and the refresh retire reaches its pages.
         django_setup(
-            {**development, "DEBUG": "false", "EMAIL_URL": "dummymail://", "REDIS_CACHE_URL": f"{REDIS}/{CACHE_DB}"}
+            {
+                **development,
+                "DEBUG": "false",
+                "EMAIL_URL": "dummymail://",
+                "REDIS_CACHE_URL": f"{REDIS}/{CACHE_DB}",
+                "PAGE_CACHE_PURGE": "loadtests.purge_log.record",
+            }
         )
         plan = make_plan()
         if not plan["landings"] or not plan["targets"]:
@@ -380,8 +399,9 @@ def main() -> int:
             (
                 "page cache hit ratio while firms answer",
                 f"{ratio:.1%} ({hits}/{answers_seen}: {dict(sorted(states.items()))}); "
-                f"{answerer.answered} requests accepted ({answerer.answered / args.duration:.1f}/s), "
-                f"figures refreshed for {answerer.refreshed} firms mid-run"
+                f"{answerer.answered} requests accepted ({answerer.answered / args.duration:.1f}/s) retiring "
+                f"{len(answerer.retired_by_answers)} page tags; the figures refresh mid-run: {answerer.refreshed} "
+                f"firms, retiring {_tag_summary(answerer.retired_by_refresh)}"
                 + (f"; errors: {answerer.errors[:2]}" if answerer.errors else ""),
                 ">= 95%",
                 ratio >= 0.95 and not answerer.errors and answerer.answered > 0 and answerer.refreshed is not None,

@@ -66,12 +66,14 @@ def _shown_figures(firm) -> tuple:
 
 def _listing_state(firm, offices) -> dict:
     """What decides whether a listing or a filter shows the firm (not its order, which
-    _order_changed compares across the city): JSON, kept on the firm as it was last shown."""
+    _order_changed compares): JSON, kept on the firm as it was last shown."""
+    areas = list(firm.practice_areas.all())
     return {
         "listed": firm.is_listed,
         "cities": sorted({office.city_id for office in offices}),
         "countries": sorted({office.city.country_id for office in offices}),
-        "areas": sorted(area.pk for area in firm.practice_areas.all()),
+        # A landing page of a group of areas lists the firms of each area in it.
+        "areas": sorted({area.pk for area in areas} | {area.parent_id for area in areas if area.parent_id}),
         "languages": sorted(language.pk for language in firm.languages.all()),
         "rating": None if firm.rating_average is None else str(firm.rating_average),
         "reviews": firm.review_count,
@@ -83,37 +85,53 @@ def _listing_state(firm, offices) -> dict:
 
 def listing_tags(state: dict) -> set[str]:
     """The listings a firm in `state` (see _listing_state) appears in or counts for."""
+    areas = state.get("areas", ())
     return {
         page_tags.SEARCH,
-        *(page_tags.listing(city_id) for city_id in state.get("cities", ())),
-        *(page_tags.nearby(country_id) for country_id in state.get("countries", ())),
+        *(page_tags.listing(city_id, area_id) for city_id in state.get("cities", ()) for area_id in areas),
+        *(page_tags.nearby(country_id, area_id) for country_id in state.get("countries", ()) for area_id in areas),
     }
 
 
 def _order_changed(old_scores: dict[int, float]) -> set[str]:
     """The listings whose order changed when the firms in `old_scores` ({firm_id: score before})
-    got their current ranking scores: one query over the cities they are listed in."""
+    got their current ranking scores: each city's and each country's list of the firms of one
+    practice area (or group), as landing pages and their nearby firms show them. One query."""
     if not old_scores:
         return set()
-    rows = list(
-        Office.objects.filter(
-            city__in=Office.objects.filter(firm_id__in=list(old_scores)).values("city_id"), firm__is_listed=True
+    moved = list(old_scores)
+    rows = (
+        Firm.objects.listed()
+        .filter(
+            offices__city__country__in=Office.objects.filter(firm_id__in=moved).values("city__country_id"),
+            practice_areas__in=Firm.practice_areas.through.objects.filter(firm_id__in=moved).values("practicearea_id"),
         )
-        .values_list("city_id", "city__country_id", "firm_id", "firm__ranking_score", "firm__name")
+        .values_list(
+            "offices__city_id",
+            "offices__city__country_id",
+            "practice_areas",
+            "practice_areas__parent_id",
+            "pk",
+            "ranking_score",
+            "name",
+        )
         .distinct()
     )
-    by_city: dict[int, list] = defaultdict(list)
-    countries = {}
-    for city_id, country_id, firm_id, score, name in rows:
-        by_city[city_id].append((firm_id, score, name))
-        countries[city_id] = country_id
+    lists: dict[str, set] = defaultdict(set)
+    for city_id, country_id, area_id, parent_id, firm_id, score, name in rows:
+        for area in (area_id, parent_id):
+            if area is not None:
+                lists[page_tags.listing(city_id, area)].add((firm_id, score, name))
+                lists[page_tags.nearby(country_id, area)].add((firm_id, score, name))
     tags = set()
-    for city_id, firms in by_city.items():
+    for tag, firms in lists.items():
+        if not any(firm[0] in old_scores for firm in firms):
+            continue
         # The default order of a listing (directory/filters.py SORTS["rank"]).
         now = sorted(firms, key=lambda f: (-f[1], f[2], f[0]))
         before = sorted(firms, key=lambda f: (-old_scores.get(f[0], f[1]), f[2], f[0]))
         if [f[0] for f in now] != [f[0] for f in before]:
-            tags |= {page_tags.listing(city_id), page_tags.nearby(countries[city_id]), page_tags.SEARCH}
+            tags |= {tag, page_tags.SEARCH}
     return tags
 
 

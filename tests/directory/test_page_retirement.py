@@ -111,7 +111,7 @@ def test_a_published_review_retires_the_firms_pages_and_reaches_the_purge_hook(
     tags = set(purged[-1])
     assert f"firm:{birch.pk}" in tags
     # Its rating changed what the filters read (minimum rating), so the city's listings too.
-    assert f"listing:{birch.offices.get().city_id}" in tags
+    assert f"listing:{birch.offices.get().city_id}:{birch.practice_areas.get().pk}" in tags
 
 
 def test_a_guide_edit_retires_its_landing_page_only(
@@ -238,3 +238,23 @@ def test_a_purge_hook_that_fails_does_not_undo_the_edit(pages, amber, settings, 
     amber.refresh_from_db()
     assert amber.tagline == "Still saved"
     assert "Still saved" in Client().get(pages["amber"]).content.decode()
+
+
+def test_a_firm_moving_up_in_one_practice_area_keeps_the_citys_other_listings(
+    pages, amber, birch, harbin, employment_law
+):
+    FirmFactory(name="Elm Yard Law", cities=[harbin], practice_areas=[employment_law])
+    employment = landing_url(city=harbin, practice_area=employment_law)
+    Client().get(employment)
+    rendered_again(pages)
+    assert served(employment) == "hit"
+
+    # Birch passes Amber in cyber law, the only area it offers; nothing on its card changes.
+    Firm.objects.filter(pk=birch.pk).update(response_score=1.0)
+    firms_refresh(firm_ids=[birch.pk], shown=False)
+
+    assert rendered_again(pages) == {"harbin"}
+    assert served(employment) == "hit"
+    names = ["Birch Court Partners", "Amber Bridge Law"]
+    content = Client().get(pages["harbin"]).content.decode()
+    assert content.index(names[0]) < content.index(names[1])

@@ -163,7 +163,7 @@ def test_a_tag_the_cache_lost_counts_as_retired_now(client, url, resolved):
 def test_retiring_a_tag_the_page_does_not_show_keeps_it(client, url, resolved):
     client.get(url)
 
-    retire("firm:999999", "listing:999999", "guide:1:999999")
+    retire("firm:999999", "listing:999999:1", "guide:1:999999")
 
     client.get(url)
     assert resolved == [url]
@@ -262,7 +262,8 @@ def test_anonymous_answers_let_shared_caches_keep_them_and_name_what_they_show(c
         }
         assert "Vary" not in response and "Expires" not in response
         tags = set(response["Surrogate-Key"].split())
-        assert {"site", "places", f"firm:{firm.pk}", f"guide:{guide.pk}", f"listing:{guide.city_id}"} <= tags
+        listing = f"listing:{guide.city_id}:{guide.practice_area_id}"
+        assert {"site", "places", f"firm:{firm.pk}", f"guide:{guide.pk}", listing} <= tags
     assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])["Cache-Control"] == response["Cache-Control"]
 
 
