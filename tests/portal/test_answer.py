@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from intake.models import Lead, Match
 from intake.services import answers, client_actions, delivery
+from intake.services import response as response_figures
 from tests.factories import (
     FirmFactory,
     FirmUserFactory,
@@ -586,7 +587,7 @@ def test_a_returned_match_is_explained_gently_to_the_client(client, lead):
     assert "not taken up" in content and "spam" not in content.lower().split("<main")[1]
 
 
-def test_answers_refresh_the_firms_response_figures(client, member, lead):
+def test_answers_reach_the_firms_response_figures_at_the_scheduled_refresh(client, member, lead):
     with_time = timezone.now() - datetime.timedelta(hours=6)
     matches = [
         MatchFactory(firm=member.firm, lead=LeadFactory(status=Lead.Status.MATCHED), delivered_at=with_time)
@@ -594,6 +595,10 @@ def test_answers_refresh_the_firms_response_figures(client, member, lead):
     ]
     for match in matches:
         client.post(url("match_decline", match), {"decline-reason": "capacity"})
+    member.firm.refresh_from_db()
+    assert member.firm.response_figures_due and member.firm.median_response_hours is None
+
+    response_figures.response_figures_refresh()  # hourly (settings.CELERY_BEAT_SCHEDULE)
 
     member.firm.refresh_from_db()
     assert member.firm.median_response_hours == pytest.approx(6.0, abs=0.1)
