@@ -6,7 +6,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from .models import Article, City, Firm, Lawyer, Office, PracticeArea, Review, ServiceFee
@@ -43,6 +55,7 @@ LONG_TEXTS = (
     "description_html_zh_hans",
     "search_text",
     "search_vector",
+    "name_vector",
 )
 
 
@@ -226,7 +239,7 @@ def firm_search(*, query: str) -> QuerySet:
     if not terms and not chinese:
         return firms.none()
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+        from django.contrib.postgres.search import SearchQuery
 
         searches = []
         if terms:
@@ -234,11 +247,12 @@ def firm_search(*, query: str) -> QuerySet:
         if chinese:
             searches.append(SearchQuery(han_tsquery(chinese), config="simple", search_type="raw"))
         search = searches[0] if len(searches) == 1 else searches[0] & searches[1]
-        return (
-            firms.filter(search_vector=search)
-            # F(): a plain string would be re-parsed by to_tsvector and lose the A/B weights.
-            .annotate(search_rank=SearchRank(F("search_vector"), search))
-            .order_by("-search_rank", "-ranking_score", "name")
+        # Firms named for the words first, then by rank. Ranking by ts_rank read every match's
+        # whole search_vector (stored out of the row): 100 ms for the 10,000 firms that "delta"
+        # finds among 100,000. The GIN index finds the matches without reading their vectors,
+        # and the name's own small vector (name_vector, in the row) decides which come first.
+        return firms.filter(search_vector=search).order_by(
+            ExpressionWrapper(Q(name_vector=search), output_field=BooleanField()).desc(), "-ranking_score", "name"
         )
     condition = _han_condition(chinese)
     for term in terms:

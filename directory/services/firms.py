@@ -119,7 +119,8 @@ def _refresh_batch(ids: list[int]) -> None:
             # The name weighs most (A), so a firm named for the search comes before one that
             # only mentions it. Written with the row's other derived fields: one UPDATE per row.
             also="search_vector = setweight(to_tsvector('english'::regconfig, COALESCE(v.name_document, '')), 'A')"
-            " || setweight(to_tsvector('english'::regconfig, COALESCE(v.search_text, '')), 'B')",
+            " || setweight(to_tsvector('english'::regconfig, COALESCE(v.search_text, '')), 'B'), "
+            "name_vector = setweight(to_tsvector('english'::regconfig, COALESCE(v.name_document, '')), 'A')",
         )
         _update_from_arrays(Lawyer, changed_lawyers, ["search_text"])
     else:
