@@ -21,8 +21,8 @@ from .firm_slugs import could_be_slug
 from .models import Article, Firm
 from .search import MAX_QUERY_LENGTH
 from .selectors import (
+    FirmSearchResults,
     firm_profile,
-    firm_search,
     firms_for_compare,
     firms_picked,
     lawyer_search,
@@ -167,12 +167,12 @@ def _search(request):
     page = None
     more_than = None
     if query:
-        found = firm_search(query=query)
-        paginator = Paginator(with_card_data(found), settings.FIRMS_PER_PAGE)
         # Counted up to SEARCH_COUNT_LIMIT: a word most firms hold ("law") would otherwise be
         # counted to the last of 100,000 matches, on every search for it, for a number no
         # visitor reads to the end of. Pages past the limit are not offered either.
-        counted = found.values("pk")[: SEARCH_COUNT_LIMIT + 1].count()
+        results = FirmSearchResults(query, count_limit=SEARCH_COUNT_LIMIT, prepare=with_card_data)
+        paginator = Paginator(results, settings.FIRMS_PER_PAGE)
+        counted = results.count()
         paginator.count = min(counted, SEARCH_COUNT_LIMIT)
         if counted > SEARCH_COUNT_LIMIT:
             more_than = SEARCH_COUNT_LIMIT
