@@ -300,7 +300,8 @@ class FirmSearchResults:
     def count(self) -> int:
         """The matches, counted up to count_limit + 1 (more than the limit: count_limit + 1)."""
         if self._count is None:
-            self._count = self.found.values("pk")[: self.count_limit + 1].count()
+            # Without the order: a sliced subquery keeps it, and sorted every match to count them.
+            self._count = self.found.order_by().values("pk")[: self.count_limit + 1].count()
         return self._count
 
     def __len__(self):
