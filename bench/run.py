@@ -156,8 +156,8 @@ def ensure_database(db, env, size=DEFAULT_SIZE):
             env=env,
             timeout=max(900, size // 10),
         )
-        # seed_scale inserts every firm, then rewrites it twice (firms_refresh): two dead rows
-        # per live one. Compact once, as a restored or long-lived database would be.
+        # seed_scale inserts every firm, then rewrites it once (firms_refresh): a dead row per
+        # live one. Compact once, as a restored or long-lived database would be.
         log("VACUUM (FULL, ANALYZE) after seeding")
         psql(db, "VACUUM (FULL, ANALYZE)", timeout=3600)
     # What autovacuum does in production (it may be off on a development server): clear what

@@ -307,8 +307,14 @@ class FirmSearchResults:
     def __len__(self):
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[Firm]:
-        if not isinstance(index, slice) or index.step is not None:
+    def __iter__(self):
+        # Every match, in the same order (what a page reads is a slice of this).
+        return iter(self.prepare(self.found))
+
+    def __getitem__(self, index: int | slice):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        if index.step is not None:
             raise TypeError("FirmSearchResults takes a slice without a step.")
         if self.search is None or self.count() <= self.count_limit:
             return list(self.prepare(self.found)[index])
