@@ -13,13 +13,16 @@ copy missed, and the pages no cache serves) is held to a p95 server time.
 
 Everything it starts (gunicorn, a Celery worker, an SMTP server) is stopped on the way out,
 failure or not. It uses its own Redis databases: 8 (web broker), 10 (worker broker) and
-11 (cache shared by the web and the worker), and flushes only those.
+11 (cache shared by the web and the worker), and flushes only those; --redis-dbs moves them.
 
 It also runs deploy/nginx.conf (bench/nginx.py) in front of gunicorn, over TLS: the cached
 landing page against a static file from the same nginx, and the landing page when nginx misses
 or revalidates it, with the app's page cache on and off (measure_nginx).
 
-Options: --duration SECONDS per wrk measurement (default 6), --port, --db NAME.
+Options: --duration SECONDS per wrk measurement (default 6), --port, --db NAME, --size FIRMS
+(default 10,000 in `lawzana_bench`; another size in `lawzana_bench_<size>`, seeded once),
+--only rendered (only the rows rendered on every request, with the control and the load),
+--redis-dbs WEB,WORKER,CACHE.
 """
 
 import argparse
@@ -59,7 +62,10 @@ from bench.harness import (  # noqa: E402 (run as a script: the project root goe
 )
 
 log = logger("bench")
-WEB_BROKER_DB, WORKER_BROKER_DB, CACHE_DB = 8, 10, 11
+# Redis databases of the run (flushed): the web broker, the worker's broker and the cache.
+# --redis-dbs moves them, so that two runs (or a run and a test) on one machine do not meet.
+REDIS_DBS = (8, 10, 11)
+DEFAULT_SIZE = 10_000
 BENCH_EMAIL_DOMAIN = "bench.lawzana.invalid"
 LEADS = 1000
 BENCH_REF = re.compile(rb"benchref[a-z]{4}")
@@ -119,7 +125,24 @@ def ensure_wrk():
     run(["apt-get", "install", "-y", "wrk"], timeout=300)
 
 
-def ensure_database(db, env):
+def seed_options(size: int) -> list[str]:
+    """seed_scale's options for `size` firms: ten reviews and three lawyers per firm, as at the
+    default 10,000. Cities grow with the square root of the firms (300 at 10,000, 949 at
+    100,000): a country does not get ten times the cities when its directory gets ten times
+    the firms, its cities get more firms each (about 11 per city and practice area at 100,000,
+    against 4 at 10,000); guides stay about 6.7 per city (2,000 at 10,000)."""
+    cities = round(300 * (size / DEFAULT_SIZE) ** 0.5)
+    guides = min(round(cities * 20 / 3), cities * 40)
+    return [
+        f"--firms={size}",
+        f"--reviews={size * 10}",
+        f"--lawyers={size * 3}",
+        f"--cities={cities}",
+        f"--guides={guides}",
+    ]
+
+
+def ensure_database(db, env, size=DEFAULT_SIZE):
     exists = psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{db}'")
     if not exists:
         log(f"createdb {db}")
@@ -131,15 +154,19 @@ def ensure_database(db, env):
     if firms and not stale:
         log(f"{db} already holds {firms} firms: seeding skipped")
     else:
-        log("seeding with manage.py seed_scale (about 1-2 minutes)")
-        run([PY, "manage.py", "seed_scale", *(["--reset"] if stale else [])], env=env, timeout=900)
-        # seed_scale inserts every firm, then rewrites it twice (firms_refresh): two dead rows
-        # per live one. Compact once, as a restored or long-lived database would be.
+        log(f"seeding with manage.py seed_scale {' '.join(seed_options(size))} (about 1 minute per 10,000 firms)")
+        run(
+            [PY, "manage.py", "seed_scale", *seed_options(size), *(["--reset"] if stale else [])],
+            env=env,
+            timeout=max(900, size // 10),
+        )
+        # seed_scale inserts every firm, then rewrites it once (firms_refresh): a dead row per
+        # live one. Compact once, as a restored or long-lived database would be.
         log("VACUUM (FULL, ANALYZE) after seeding")
-        psql(db, "VACUUM (FULL, ANALYZE)", timeout=600)
+        psql(db, "VACUUM (FULL, ANALYZE)", timeout=3600)
     # What autovacuum does in production (it may be off on a development server): clear what
     # earlier runs' leads and matches left behind, and refresh the planner's statistics.
-    psql(db, "VACUUM (ANALYZE)", timeout=600)
+    psql(db, "VACUUM (ANALYZE)", timeout=3600)
 
 
 def children(pid) -> list[int]:
@@ -562,8 +589,34 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=6, help="seconds per wrk measurement")
     parser.add_argument("--port", type=int, default=0, help="gunicorn port (default: a free one)")
-    parser.add_argument("--db", default="lawzana_bench")
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=DEFAULT_SIZE,
+        help="firms in the database (reviews 10x, lawyers 3x); its own database, lawzana_bench_<size>",
+    )
+    parser.add_argument(
+        "--db", help="database name (default lawzana_bench at 10,000 firms, else lawzana_bench_<size>)"
+    )
+    parser.add_argument(
+        "--only",
+        choices=["rendered"],
+        help="rendered: only the pages rendered on every request (p95 server time) and the machine load",
+    )
+    parser.add_argument(
+        "--redis-dbs",
+        default=",".join(map(str, REDIS_DBS)),
+        help="three Redis database numbers: web broker, worker broker, cache (flushed; default 8,10,11)",
+    )
     args = parser.parse_args()
+    if args.size < 100:
+        parser.error("--size must be at least 100")
+    args.db = args.db or ("lawzana_bench" if args.size == DEFAULT_SIZE else f"lawzana_bench_{args.size}")
+    try:
+        web_broker_db, worker_broker_db, cache_db = (int(n) for n in args.redis_dbs.split(","))
+    except ValueError:
+        parser.error("--redis-dbs takes three numbers, e.g. 12,13,14")
+    size_label = f"{args.size:,}"
     table = Table()
     load_at_start = os.getloadavg()
     processes = []
@@ -584,29 +637,29 @@ def main() -> int:
         "BENCH_CONTROL_PAGE": "true",  # /bench/hello, the control: only this server has it
         "SITE_URL": base,
         "DATABASE_URL": database_url,
-        "REDIS_CACHE_URL": f"{REDIS}/{CACHE_DB}",
+        "REDIS_CACHE_URL": f"{REDIS}/{cache_db}",
         "LOG_LEVEL": "WARNING",
     }
     dev = {**os.environ, "DJANGO_ENV": "development", "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
     dev.pop("REDIS_URL", None)
     try:
         ensure_wrk()
-        ensure_database(args.db, dev)
-        for db in (WEB_BROKER_DB, WORKER_BROKER_DB, CACHE_DB):
+        ensure_database(args.db, dev, args.size)
+        for db in (web_broker_db, worker_broker_db, cache_db):
             redis_flush(db)
         log("collectstatic")
         run(
             [PY, "manage.py", "collectstatic", "--noinput"],
-            env={**production, "REDIS_URL": f"{REDIS}/{WEB_BROKER_DB}"},
+            env={**production, "REDIS_URL": f"{REDIS}/{web_broker_db}"},
         )
 
         mailbox = Mailbox()
         mailbox.controller.start()
         mail_port_holder["port"] = mailbox.port
-        web_env = {**production, "REDIS_URL": f"{REDIS}/{WEB_BROKER_DB}"}
+        web_env = {**production, "REDIS_URL": f"{REDIS}/{web_broker_db}"}
         worker_env = {
             **production,
-            "REDIS_URL": f"{REDIS}/{WORKER_BROKER_DB}",
+            "REDIS_URL": f"{REDIS}/{worker_broker_db}",
             "EMAIL_URL": f"smtp://127.0.0.1:{mailbox.port}",
         }
         gunicorn = Process(
@@ -625,22 +678,24 @@ def main() -> int:
             tmp / "gunicorn.log",
         )
         processes.append(gunicorn)
-        worker = Process(
-            "celery",
-            [
-                str(VENV_BIN / "celery"),
-                "-A",
-                "lawzana",
-                "worker",
-                "--concurrency=2",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            worker_env,
-            tmp / "celery.log",
-        )
-        processes.append(worker)
+        worker = None
+        if args.only != "rendered":
+            worker = Process(
+                "celery",
+                [
+                    str(VENV_BIN / "celery"),
+                    "-A",
+                    "lawzana",
+                    "worker",
+                    "--concurrency=2",
+                    "--loglevel=WARNING",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                worker_env,
+                tmp / "celery.log",
+            )
+            processes.append(worker)
         wait_http(f"{base}/bench/hello", 60)
 
         # The in-process side talks to the same database, cache and worker broker.
@@ -649,8 +704,8 @@ def main() -> int:
                 "DJANGO_ENV": "development",
                 "DEBUG": "false",
                 "DATABASE_URL": database_url,
-                "REDIS_URL": f"{REDIS}/{WORKER_BROKER_DB}",
-                "REDIS_CACHE_URL": f"{REDIS}/{CACHE_DB}",
+                "REDIS_URL": f"{REDIS}/{worker_broker_db}",
+                "REDIS_CACHE_URL": f"{REDIS}/{cache_db}",
                 "EMAIL_URL": f"smtp://127.0.0.1:{mailbox.port}",
                 "LEAD_EMAIL_CONFIRMATION": "false",
                 "LOG_LEVEL": "WARNING",
@@ -671,7 +726,7 @@ def main() -> int:
             ("landing, anonymous (cached)", urls["landing"], 0.8),
             ("firm profile (cached)", urls["firm"], 0.3),
             ("filtered listing (cached)", urls["filtered"], 0.3),
-            ("search over 10,000 firms (cached)", urls["search"], 0.3),
+            (f"search over {size_label} firms (cached)", urls["search"], 0.3),
         ]
         # Every page rendered on every request: the cached pages when their copy is missed
         # (a unique query string) and the pages no cache serves. One connection, so that the
@@ -680,8 +735,8 @@ def main() -> int:
             ("landing", urls["landing"]),
             ("firm profile", urls["firm"]),
             ("filtered listing", urls["filtered"]),
-            ("search over 10,000 firms", urls["search"]),
-            ("Chinese search over 10,000 firms", urls["search_zh"]),
+            (f"search over {size_label} firms", urls["search"]),
+            (f"Chinese search over {size_label} firms", urls["search_zh"]),
             ("request form, first step", urls["form"]),
             ("home", "/"),
             ("cities", "/lawyers/"),
@@ -696,6 +751,8 @@ def main() -> int:
                 status = http_get(f"{base}{path}")[0]
             if status != 200:
                 raise RuntimeError(f"{path} answered {status}")
+        if args.only == "rendered":
+            cached = []
         controls = []
         for name, path, target in cached:
             log(f"measuring {name}")
@@ -734,6 +791,8 @@ def main() -> int:
             if errors:
                 measured += f"; {errors} errors"
             table.add(f"{name}: p95 server time, rendered", measured, "< 50 ms", server_p95 < 50 and not errors)
+        if not controls:  # --only rendered: the control once, to say how fast the machine was
+            controls.append(wrk(f"{base}/bench/hello", lua, duration=args.duration))
         control_rps = sum(c["rps"] for c in controls) / len(controls)
         table.rows.insert(
             0,
@@ -746,123 +805,128 @@ def main() -> int:
             ),
         )
 
-        # docs/reliability.md L6: many visitors at once (its wrk -t4 -c64), for this node of 2 workers.
-        log("measuring landing, anonymous, 64 connections")
-        crowd = wrk(f"{base}{urls['landing']}", lua, duration=args.duration, connections=64, threads=4)
-        crowd_errors = crowd["bad_status"] + crowd["socket_errors"]
-        table.add(
-            "landing, anonymous, 64 connections",
-            f"{crowd['rps']:.0f} req/s (p50 {crowd['p50_us'] / 1000:.1f} ms, p95 {crowd['p95_us'] / 1000:.1f} ms"
-            + (f"; {crowd_errors} errors)" if crowd_errors else ")"),
-            ">= 500 req/s, p95 <= 100 ms",
-            crowd["rps"] >= 500 and crowd["p95_us"] <= 100_000 and not crowd_errors,
-        )
+        if args.only != "rendered":
+            # docs/reliability.md L6: many visitors at once (its wrk -t4 -c64), for this node of 2 workers.
+            log("measuring landing, anonymous, 64 connections")
+            crowd = wrk(f"{base}{urls['landing']}", lua, duration=args.duration, connections=64, threads=4)
+            crowd_errors = crowd["bad_status"] + crowd["socket_errors"]
+            table.add(
+                "landing, anonymous, 64 connections",
+                f"{crowd['rps']:.0f} req/s (p50 {crowd['p50_us'] / 1000:.1f} ms, p95 {crowd['p95_us'] / 1000:.1f} ms"
+                + (f"; {crowd_errors} errors)" if crowd_errors else ")"),
+                ">= 500 req/s, p95 <= 100 ms",
+                crowd["rps"] >= 500 and crowd["p95_us"] <= 100_000 and not crowd_errors,
+            )
 
-        # Conditional GET and cookies on the cached landing page.
-        status, headers, body = http_get(f"{base}{urls['landing']}")
-        etag = headers.get("ETag", "")
-        status_304 = http_get(f"{base}{urls['landing']}", {"If-None-Match": etag})[0] if etag else None
-        table.add(
-            "landing: If-None-Match answered", f"{status_304} (ETag {etag or 'missing'})", "304", status_304 == 304
-        )
-        cookie = headers.get("Set-Cookie")
-        table.add("landing: Set-Cookie for anonymous", cookie or "none", "none", cookie is None)
+            # Conditional GET and cookies on the cached landing page.
+            status, headers, body = http_get(f"{base}{urls['landing']}")
+            etag = headers.get("ETag", "")
+            status_304 = http_get(f"{base}{urls['landing']}", {"If-None-Match": etag})[0] if etag else None
+            table.add(
+                "landing: If-None-Match answered", f"{status_304} (ETag {etag or 'missing'})", "304", status_304 == 304
+            )
+            cookie = headers.get("Set-Cookie")
+            table.add("landing: Set-Cookie for anonymous", cookie or "none", "none", cookie is None)
 
-        # Page weight and static files.
-        html = body.decode()
-        table.add("landing HTML size", f"{len(body) / 1024:.1f} KB", "< 50 KB", len(body) < 50 * 1024)
-        from django.utils.html import escape
+            # Page weight and static files.
+            html = body.decode()
+            table.add("landing HTML size", f"{len(body) / 1024:.1f} KB", "< 50 KB", len(body) < 50 * 1024)
+            from django.utils.html import escape
 
-        # Data blocks (the JSON-LD breadcrumbs) are not scripts a browser runs.
-        scripts = sum(
-            1
-            for attrs in re.findall(r"<script\b([^>]*)>", html, re.IGNORECASE)
-            if not re.search(r'type="application/(?:ld\+)?json"', attrs)
-        )
-        cards = len(re.findall(r'<article class="firm-card[ "]', html))
-        has_guide = escape(urls["guide"].summary) in html
-        table.add(
-            "landing: readable without JavaScript",
-            f"{scripts} scripts to run; the guide's summary {'in' if has_guide else 'NOT in'} the HTML, "
-            f"{cards} firm cards",
-            "no script; guide and firms in the HTML",
-            scripts == 0 and has_guide and cards > 0,
-        )
-        css_urls = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-        css_bytes, static_ok, static_note = 0, bool(css_urls), []
-        for css in css_urls:
-            s_status, s_headers, s_body = http_get(f"{base}{css}")
-            css_bytes += len(s_body)
-            hashed = re.search(r"\.[0-9a-f]{12}\.css$", css) is not None
-            cache_control = s_headers.get("Cache-Control", "")
-            max_age = re.search(r"(?:^|[,\s])max-age=(\d+)(?:$|[,\s])", cache_control)
-            one_year = max_age is not None and int(max_age.group(1)) == 31536000
-            ok = s_status == 200 and hashed and one_year and "immutable" in cache_control
-            static_ok = static_ok and ok
-            static_note.append(f"{css}: {cache_control or 'no Cache-Control'}")
-        table.add(
-            "all CSS size",
-            f"{css_bytes / 1024:.1f} KB ({len(css_urls)} files)",
-            "< 30 KB",
-            bool(css_urls) and css_bytes < 30 * 1024,
-        )
-        table.add(
-            "static: hashed names, immutable",
-            "; ".join(static_note) or "no stylesheet found",
-            "max-age=31536000, immutable",
-            static_ok,
-        )
+            # Data blocks (the JSON-LD breadcrumbs) are not scripts a browser runs.
+            scripts = sum(
+                1
+                for attrs in re.findall(r"<script\b([^>]*)>", html, re.IGNORECASE)
+                if not re.search(r'type="application/(?:ld\+)?json"', attrs)
+            )
+            cards = len(re.findall(r'<article class="firm-card[ "]', html))
+            has_guide = escape(urls["guide"].summary) in html
+            table.add(
+                "landing: readable without JavaScript",
+                f"{scripts} scripts to run; the guide's summary {'in' if has_guide else 'NOT in'} the HTML, "
+                f"{cards} firm cards",
+                "no script; guide and firms in the HTML",
+                scripts == 0 and has_guide and cards > 0,
+            )
+            css_urls = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+            css_bytes, static_ok, static_note = 0, bool(css_urls), []
+            for css in css_urls:
+                s_status, s_headers, s_body = http_get(f"{base}{css}")
+                css_bytes += len(s_body)
+                hashed = re.search(r"\.[0-9a-f]{12}\.css$", css) is not None
+                cache_control = s_headers.get("Cache-Control", "")
+                max_age = re.search(r"(?:^|[,\s])max-age=(\d+)(?:$|[,\s])", cache_control)
+                one_year = max_age is not None and int(max_age.group(1)) == 31536000
+                ok = s_status == 200 and hashed and one_year and "immutable" in cache_control
+                static_ok = static_ok and ok
+                static_note.append(f"{css}: {cache_control or 'no Cache-Control'}")
+            table.add(
+                "all CSS size",
+                f"{css_bytes / 1024:.1f} KB ({len(css_urls)} files)",
+                "< 30 KB",
+                bool(css_urls) and css_bytes < 30 * 1024,
+            )
+            table.add(
+                "static: hashed names, immutable",
+                "; ".join(static_note) or "no stylesheet found",
+                "max-age=31536000, immutable",
+                static_ok,
+            )
 
-        log("measuring through nginx (README: Performance)")
-        measure_nginx(table, web_env=web_env, port=port, urls=urls, duration=args.duration, tmp=tmp)
+            log("measuring through nginx (README: Performance)")
+            measure_nginx(table, web_env=web_env, port=port, urls=urls, duration=args.duration, tmp=tmp)
 
-        # Matching.
-        log(f"matching {LEADS} synthetic leads")
-        lead_ids = make_leads(LEADS)
-        find_ms, match_ms, candidates = time_matching(lead_ids)
-        found = sum(1 for c in candidates.values() if len(c) == FANOUT)
-        table.add(
-            "matching: find_candidates p95",
-            f"{p95(find_ms):.1f} ms (p50 {sorted(find_ms)[len(find_ms) // 2]:.1f} ms; {found}/{LEADS} got {FANOUT})",
-            "< 20 ms",
-            p95(find_ms) < 20,
-        )
-        table.add(
-            "matching: lead_match p95 (rolled back)",
-            f"{p95(match_ms):.1f} ms (p50 {sorted(match_ms)[len(match_ms) // 2]:.1f} ms)",
-            "< 20 ms",
-            p95(match_ms) < 20,
-        )
+            # Matching.
+            log(f"matching {LEADS} synthetic leads")
+            lead_ids = make_leads(LEADS)
+            find_ms, match_ms, candidates = time_matching(lead_ids)
+            found = sum(1 for c in candidates.values() if len(c) == FANOUT)
+            table.add(
+                "matching: find_candidates p95",
+                f"{p95(find_ms):.1f} ms (p50 {sorted(find_ms)[len(find_ms) // 2]:.1f} ms; "
+                f"{found}/{LEADS} got {FANOUT})",
+                "< 20 ms",
+                p95(find_ms) < 20,
+            )
+            table.add(
+                "matching: lead_match p95 (rolled back)",
+                f"{p95(match_ms):.1f} ms (p50 {sorted(match_ms)[len(match_ms) // 2]:.1f} ms)",
+                "< 20 ms",
+                p95(match_ms) < 20,
+            )
 
-        # Delivery through Redis and the Celery worker.
-        log("delivering matches through Celery (up to 90 s)")
-        expected, elapsed, counts, delivered_rows = deliver(candidates, mailbox)
-        once = sum(1 for count in counts.values() if count == 1)
-        dupes = sum(count - 1 for count in counts.values() if count > 1)
-        good = expected == LEADS * FANOUT and once == expected and not dupes and elapsed is not None and elapsed < 60
-        table.add(
-            f"delivery: {LEADS} leads x {FANOUT} via Celery",
-            f"{once}/{expected} delivered once, {dupes} duplicates, "
-            f"{f'{elapsed:.1f} s' if elapsed is not None else 'not done in 90 s'}; {delivered_rows} rows delivered",
-            f"{LEADS * FANOUT} exactly once in < 60 s",
-            good,
-        )
+            # Delivery through Redis and the Celery worker.
+            log("delivering matches through Celery (up to 90 s)")
+            expected, elapsed, counts, delivered_rows = deliver(candidates, mailbox)
+            once = sum(1 for count in counts.values() if count == 1)
+            dupes = sum(count - 1 for count in counts.values() if count > 1)
+            good = (
+                expected == LEADS * FANOUT and once == expected and not dupes and elapsed is not None and elapsed < 60
+            )
+            table.add(
+                f"delivery: {LEADS} leads x {FANOUT} via Celery",
+                f"{once}/{expected} delivered once, {dupes} duplicates, "
+                f"{f'{elapsed:.1f} s' if elapsed is not None else 'not done in 90 s'}; "
+                f"{delivered_rows} rows delivered",
+                f"{LEADS * FANOUT} exactly once in < 60 s",
+                good,
+            )
 
-        # Memory after the run.
-        web_rss = [rss_mb(pid) for pid in children(gunicorn.proc.pid)]
-        worker_rss = [rss_mb(worker.proc.pid), *(rss_mb(pid) for pid in children(worker.proc.pid))]
-        table.add(
-            "memory: gunicorn workers RSS",
-            ", ".join(f"{mb:.0f} MB" for mb in web_rss) or "no worker found",
-            "< 150 MB each",
-            bool(web_rss) and max(web_rss) < 150,
-        )
-        table.add(
-            "memory: Celery processes RSS",
-            ", ".join(f"{mb:.0f} MB" for mb in worker_rss),
-            "< 150 MB each",
-            max(worker_rss) < 150,
-        )
+            # Memory after the run.
+            web_rss = [rss_mb(pid) for pid in children(gunicorn.proc.pid)]
+            worker_rss = [rss_mb(worker.proc.pid), *(rss_mb(pid) for pid in children(worker.proc.pid))]
+            table.add(
+                "memory: gunicorn workers RSS",
+                ", ".join(f"{mb:.0f} MB" for mb in web_rss) or "no worker found",
+                "< 150 MB each",
+                bool(web_rss) and max(web_rss) < 150,
+            )
+            table.add(
+                "memory: Celery processes RSS",
+                ", ".join(f"{mb:.0f} MB" for mb in worker_rss),
+                "< 150 MB each",
+                max(worker_rss) < 150,
+            )
         # The machine may be shared: say how busy it was, since every figure depends on it.
         table.add(
             "machine load (1-min average)",
@@ -892,7 +956,7 @@ def main() -> int:
             process.stop()
         if mailbox is not None:
             mailbox.controller.stop()
-        for db in (WEB_BROKER_DB, WORKER_BROKER_DB, CACHE_DB):
+        for db in (web_broker_db, worker_broker_db, cache_db):
             with contextlib.suppress(Exception):
                 redis_flush(db)
         log(f"logs kept in {tmp}")

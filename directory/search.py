@@ -9,6 +9,7 @@ as that word, as its sequence of pairs, or as all of its smaller words ("网络�
 (data/zh_dict.txt), loaded once per process on first use.
 """
 
+import functools
 import re
 import sys
 import threading
@@ -80,11 +81,20 @@ def document(parts) -> str:
     characters is followed by its character pairs and its words (han_tokens)."""
     tokens = []
     for part in parts:
-        for word in words(part or ""):
-            tokens.append(word)
-            if is_han(word):
-                tokens += han_tokens(word)
+        tokens += _part_tokens(part or "")
     return " " + " ".join(tokens) + " "
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_tokens(part: str) -> tuple[str, ...]:
+    # Most parts of the documents of many firms are the same few names (practice areas,
+    # cities, languages): folded and segmented once per process, not once per firm.
+    tokens = []
+    for word in words(part):
+        tokens.append(word)
+        if is_han(word):
+            tokens += han_tokens(word)
+    return tuple(tokens)
 
 
 def han_tokens(run: str) -> list[str]:

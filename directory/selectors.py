@@ -6,7 +6,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from .models import Article, City, Firm, Lawyer, Office, PracticeArea, Review, ServiceFee
@@ -43,6 +56,7 @@ LONG_TEXTS = (
     "description_html_zh_hans",
     "search_text",
     "search_vector",
+    "name_vector",
 )
 
 
@@ -216,34 +230,107 @@ def listed_firm_counts(*, city: City, covers: dict[int, list[int]]) -> dict[int,
     }
 
 
+def _firm_search_query(query: str):
+    """The PostgreSQL SearchQuery for `query`, or None when it holds no word to search for."""
+    from django.contrib.postgres.search import SearchQuery
+
+    terms, chinese = query_terms(query), han_terms(query)
+    searches = []
+    if terms:
+        searches.append(SearchQuery(" ".join(terms), config="english", search_type="plain"))
+    if chinese:
+        searches.append(SearchQuery(han_tsquery(chinese), config="simple", search_type="raw"))
+    if not searches:
+        return None
+    return searches[0] if len(searches) == 1 else searches[0] & searches[1]
+
+
 def firm_search(*, query: str) -> QuerySet:
     """Listed firms matching free text: names, description, practice areas and their
     synonyms, cities, languages, lawyers. Case- and accent-insensitive. PostgreSQL uses
     full-text search (English stemming, GIN index); other databases match word stems.
-    Chinese words are found as words or substrings (directory.search)."""
+    Chinese words are found as words or substrings (directory.search). On PostgreSQL, firms
+    named for the words come first, then the others, each by rank (FirmSearchResults reads
+    one page of them without ordering every match)."""
     terms, chinese = query_terms(query), han_terms(query)
     firms = Firm.objects.listed()
     if not terms and not chinese:
         return firms.none()
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
-        searches = []
-        if terms:
-            searches.append(SearchQuery(" ".join(terms), config="english", search_type="plain"))
-        if chinese:
-            searches.append(SearchQuery(han_tsquery(chinese), config="simple", search_type="raw"))
-        search = searches[0] if len(searches) == 1 else searches[0] & searches[1]
-        return (
-            firms.filter(search_vector=search)
-            # F(): a plain string would be re-parsed by to_tsvector and lose the A/B weights.
-            .annotate(search_rank=SearchRank(F("search_vector"), search))
-            .order_by("-search_rank", "-ranking_score", "name")
+        search = _firm_search_query(query)
+        return firms.filter(search_vector=search).order_by(
+            ExpressionWrapper(Q(name_vector=search), output_field=BooleanField()).desc(), "-ranking_score", "name"
         )
     condition = _han_condition(chinese)
     for term in terms:
         condition &= Q(search_text__contains=term_pattern(term))
     return firms.filter(condition).order_by("-ranking_score", "name")
+
+
+class FirmSearchResults:
+    """firm_search(query) as a paginator's object list: its count, up to `count_limit` + 1,
+    and each page read by one query.
+
+    Ordering every match (firms named for the words first) reads every matching row, and for
+    a Chinese query every match's search vector again, to check the order of its characters:
+    70 ms for the 12,000 firms that 网络安全律师 finds among 100,000. Up to `count_limit`
+    matches that is what a page does; past it, each tier is read in rank order only as far as
+    the page's last row, both in one UNION ALL, so that a page reads about as many rows as it
+    shows:
+
+    - named for the words: name_vector (small, in the row, its own GIN index) alone, which the
+      planner estimates well;
+    - the others, only when the named ones end before the page does (a uniform NOT EXISTS the
+      planner runs once, before anything else): otherwise its estimate, which takes the two
+      conditions as independent, walked the rank index through every firm for "delta", which
+      only names hold (1 s at 100,000 firms).
+
+    `prepare` adds what the page shows (with_card_data). On SQLite firm_search is sliced as is.
+    """
+
+    ordered = True  # for Paginator, which warns about unordered lists
+
+    def __init__(self, query: str, *, count_limit: int, prepare=lambda firms: firms):
+        self.found = firm_search(query=query)
+        self.search = _firm_search_query(query) if connection.vendor == "postgresql" else None
+        self.count_limit = count_limit
+        self.prepare = prepare
+        self._count = None
+
+    def count(self) -> int:
+        """The matches, counted up to count_limit + 1 (more than the limit: count_limit + 1)."""
+        if self._count is None:
+            # Without the order: a sliced subquery keeps it, and sorted every match to count them.
+            self._count = self.found.order_by().values("pk")[: self.count_limit + 1].count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __iter__(self):
+        # Every match, in the same order (what a page reads is a slice of this).
+        return iter(self.prepare(self.found))
+
+    def __getitem__(self, index: int | slice):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        if index.step is not None:
+            raise TypeError("FirmSearchResults takes a slice without a step.")
+        if self.search is None or self.count() <= self.count_limit:
+            return list(self.prepare(self.found)[index])
+        start, stop = index.start or 0, index.stop
+        # A name that matches is part of the firm's search vector (its A lexemes), so it
+        # matches the search too.
+        named = Firm.objects.listed().filter(name_vector=self.search)
+        named_end = ~Exists(named.order_by()[stop - 1 : stop])
+        others = (
+            Firm.objects.listed().filter(search_vector=self.search).exclude(name_vector=self.search).filter(named_end)
+        )
+        parts = [
+            self.prepare(part.annotate(search_tier=Value(tier))).order_by("-ranking_score", "name")[:stop]
+            for tier, part in enumerate((named, others))
+        ]
+        return list(parts[0].union(parts[1], all=True).order_by("search_tier", "-ranking_score", "name")[start:stop])
 
 
 def _han_condition(chinese) -> Q:

@@ -21,8 +21,8 @@ from .firm_slugs import could_be_slug
 from .models import Article, Firm
 from .search import MAX_QUERY_LENGTH
 from .selectors import (
+    FirmSearchResults,
     firm_profile,
-    firm_search,
     firms_for_compare,
     firms_picked,
     lawyer_search,
@@ -156,14 +156,27 @@ def search(request):
     return shared_page(request, "search-page", lambda: _search(request), timeout=PAGE_CACHE_SECONDS)
 
 
+# Search results counted at most this far ("more than 1,000 firms found").
+SEARCH_COUNT_LIMIT = 1000
+
+
 def _search(request):
     # Control characters (a NUL) mean nothing in a search and are not allowed in HTML.
     query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", "")).strip()
     too_long = len(query) > MAX_QUERY_LENGTH
     firms = lawyers = suggestions = None
     page = None
+    more_than = None
     if query:
-        paginator = Paginator(with_card_data(firm_search(query=query)), settings.FIRMS_PER_PAGE)
+        # Counted up to SEARCH_COUNT_LIMIT: a word most firms hold ("law") would otherwise be
+        # counted to the last of 100,000 matches, on every search for it, for a number no
+        # visitor reads to the end of. Pages past the limit are not offered either.
+        results = FirmSearchResults(query, count_limit=SEARCH_COUNT_LIMIT, prepare=with_card_data)
+        paginator = Paginator(results, settings.FIRMS_PER_PAGE)
+        counted = results.count()
+        paginator.count = min(counted, SEARCH_COUNT_LIMIT)
+        if counted > SEARCH_COUNT_LIMIT:
+            more_than = SEARCH_COUNT_LIMIT
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except InvalidPage as exc:
@@ -181,6 +194,7 @@ def _search(request):
             "firms": firms,
             "lawyers": lawyers,
             "page_obj": page,
+            "more_than": more_than,
             "suggestions": suggestions,
         },
     )

@@ -149,6 +149,23 @@ def test_results_come_ten_a_page(client, harbin, firm_card_names):
         assert client.get(SEARCH, {"q": "maritime", "page": page}).status_code == 404
 
 
+def test_many_results_are_counted_only_up_to_a_limit(client, harbin, firm_card_names, monkeypatch):
+    monkeypatch.setattr("directory.views.SEARCH_COUNT_LIMIT", 12)
+    area = PracticeAreaFactory(name="Maritime", slug="maritime")
+    for number in range(14):
+        FirmFactory(name=f"Harbour {number:02d}", cities=[harbin], practice_areas=[area], ratings=[5] * (20 - number))
+
+    first = client.get(SEARCH, {"q": "maritime"})
+    second = client.get(SEARCH, {"q": "maritime", "page": 2})
+
+    assert "More than 12 firms found" in first.content.decode()
+    assert "Page 1 of 2" in first.content.decode()
+    # The second page shows what the count reached, and no page past it is offered.
+    assert firm_card_names(second) == ["Harbour 10", "Harbour 11"]
+    assert 'rel="next"' not in second.content.decode()
+    assert client.get(SEARCH, {"q": "maritime", "page": 3}).status_code == 404
+
+
 def test_results_are_ordered_by_rank(client, harbin, cyber_law, firm_card_names):
     FirmFactory(name="Low Data", cities=[harbin], practice_areas=[cyber_law], ratings=[2])
     FirmFactory(name="High Data", cities=[harbin], practice_areas=[cyber_law], ratings=[5, 5, 5])

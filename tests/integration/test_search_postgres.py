@@ -115,3 +115,30 @@ def test_a_nul_character_in_a_compared_firm_is_reported_not_a_server_error(clien
     assert response.status_code == 200
     assert "We could not find 1 of the firms you picked" in response.content.decode()
     assert "Songhua" in response.content.decode()  # the firm that exists is still compared
+
+
+@pytest.mark.parametrize("named", [0, 2, 5, 13])
+def test_past_the_count_limit_pages_still_put_named_firms_first_then_by_rank(
+    client, services, harbin, firm_card_names, monkeypatch, named
+):
+    # Past the limit each page is read tier by tier (directory.selectors.FirmSearchResults):
+    # the same order as ranking every match, whichever tier the page's rows come from.
+    monkeypatch.setattr("directory.views.SEARCH_COUNT_LIMIT", 4)
+    for number in range(13):
+        FirmFactory(
+            name=f"Maritime {number:02d}" if number < named else f"Northern {number:02d}",
+            description_md="Ships, ports and maritime claims.",
+            cities=[harbin],
+            ratings=[5] * (number % 7 + 1),
+        )
+    expected = sorted(
+        (f"Maritime {n:02d}" if n < named else f"Northern {n:02d}" for n in range(13)),
+        key=lambda name: (not name.startswith("Maritime"), -(int(name[-2:]) % 7), name),
+    )
+    monkeypatch.setattr("django.conf.settings.FIRMS_PER_PAGE", 3)
+
+    first = client.get(SEARCH, {"q": "maritime"})
+    second = client.get(SEARCH, {"q": "maritime", "page": 2})
+
+    assert "More than 4 firms found" in first.content.decode()
+    assert firm_card_names(first) + firm_card_names(second) == expected[:4]

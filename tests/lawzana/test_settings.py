@@ -71,10 +71,15 @@ def test_operators_addresses_come_from_the_environment():
             "sqlite:////tmp/lawzana-settings-test.sqlite3?timeout=3",
             "{'init_command': 'PRAGMA journal_mode=WAL', 'transaction_mode': 'IMMEDIATE', 'timeout': 3}",
         ),
-        ("postgres://lawzana:secret@127.0.0.1:1/lawzana", "{}"),
+        # PostgreSQL keeps its own locking; its planner is told the disk is an SSD and to start
+        # no parallel workers for a page's small queries (lawzana/settings.py).
+        (
+            "postgres://lawzana:secret@127.0.0.1:1/lawzana",
+            "{'options': '-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0'}",
+        ),
     ],
 )
-def test_sqlite_queues_concurrent_writers_and_postgresql_is_left_alone(url, expected):
+def test_sqlite_queues_concurrent_writers_and_postgresql_gets_its_planner_settings(url, expected):
     # The concurrent writes themselves: tests/lawzana/test_sqlite_concurrent_writes.py.
     code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
 

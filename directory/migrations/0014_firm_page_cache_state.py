@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0011_verbose_names'),
+        ('directory', '0013_firm_name_vector_index'),
     ]
 
     operations = [
