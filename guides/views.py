@@ -136,6 +136,14 @@ def city_detail(request, country, city):
         (entry, landing_url(city=city, practice_area=entry.area))
         for entry in best_firms_by_area(city=city, per_area=CITY_FIRMS_PER_AREA)
     ]
+    # A firm often leads several areas (about a hundred entries, forty firms): each is drawn
+    # once, by the same template, and placed wherever it appears.
+    drawn = {}
+    for entry, _url in areas:
+        for firm in entry.firms:
+            if firm.pk not in drawn:
+                drawn[firm.pk] = render_to_string("includes/firm_mini.html", {"firm": firm})
+            firm.mini_html = drawn[firm.pk]
     return render(
         request,
         "guides/city_detail.html",
