@@ -56,6 +56,9 @@ SITE = "site"
 # {tag: (when it was last retired, time.monotonic() when this process read that)}, for
 # retired_at(max_age=...). This process's own retirements drop their tags from it.
 _held: dict[str, tuple[float, float]] = {}
+# Past this many tags (a firm each, at 100,000 firms) it starts again empty: what it holds is
+# only worth PAGE_CACHE_HOLD_SECONDS, and a web process must not grow with the directory.
+HELD_TAGS_MAX = 20_000
 
 
 def retired_at(tags: Iterable[str], *, max_age: float = 0) -> dict[str, float]:
@@ -77,6 +80,8 @@ def retired_at(tags: Iterable[str], *, max_age: float = 0) -> dict[str, float]:
         else:
             wanted.append(tag)
     if wanted:
+        if len(_held) > HELD_TAGS_MAX:
+            _held.clear()
         keys = {TAG_KEY.format(tag): tag for tag in wanted}
         stored = cache.get_many(keys)
         for key, tag in keys.items():

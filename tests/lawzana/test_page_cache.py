@@ -296,3 +296,12 @@ def test_an_operator_retires_every_page_after_a_deploy(client, url, resolved):
     client.get(url)
     assert resolved == [url, url]
     assert "site" in out.getvalue()
+
+
+def test_a_process_holds_a_bounded_number_of_tags(monkeypatch, held_tags):
+    monkeypatch.setattr(page_cache, "HELD_TAGS_MAX", 50)
+
+    for n in range(200):
+        retired_at([f"firm:{n}"], max_age=1)
+
+    assert len(page_cache._held) <= 51
