@@ -20,4 +20,4 @@ class GuidesConfig(AppConfig):
 def guide_page_tags(guide):
     from . import page_tags
 
-    return (page_tags.guide_page(guide.city_id, guide.practice_area_id), page_tags.guide(guide.pk))
+    return (page_tags.guide_page(guide.city_id, guide.practice_area_id), page_tags.guide(guide.pk), page_tags.GUIDES)

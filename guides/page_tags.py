@@ -1,5 +1,8 @@
 """The page cache's tag for what a landing page shows of its guides (lawzana/page_cache.py)."""
 
+# Any guide: what lists every guide (the sitemaps).
+GUIDES = "guides"
+
 
 def guide_page(city_id: int, practice_area_id: int) -> str:
     """The guides of one city and practice area, in every language: a landing page shows the

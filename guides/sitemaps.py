@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from directory import page_tags as directory_tags
 from directory.models import City, Firm, Office, PracticeArea
 
+from . import page_tags as guide_tags
 from .models import Guide, landing_url
 
 
@@ -249,3 +251,8 @@ SITEMAPS = {
 # by language: those addresses, which search engines may have been given, lead to the English
 # one, whose alternates name the other languages' pages (lawzana/views.py, sitemap_section).
 MOVED_SITEMAPS = {section: sitemap_name(section, settings.LANGUAGE_CODE) for section in SECTIONS}
+
+# What sitemaps list, for the page cache that keeps them (lawzana.views.sitemap_index): the
+# places' and practice areas' names and addresses, which firms are listed and where (search
+# follows the same changes), and the guides.
+SITEMAP_TAGS = (directory_tags.PLACES, directory_tags.SEARCH, guide_tags.GUIDES)

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as accounts_views
-from guides.sitemaps import MOVED_SITEMAPS, SITEMAPS
+from guides.sitemaps import MOVED_SITEMAPS, SITEMAP_TAGS, SITEMAPS
 from lawzana.security import csp_report
 from lawzana.views import bench_control, healthz, privacy, robots_txt, sitemap_index, sitemap_section
 
@@ -22,11 +22,11 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     # One index naming one sitemap per section and language (sitemap-firms-zh-hans.xml), each
     # paginated (?p=2); the sections' old addresses redirect (lawzana/views.py).
-    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "tags": SITEMAP_TAGS}, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",
         sitemap_section,
-        {"sitemaps": SITEMAPS, "moved": MOVED_SITEMAPS},
+        {"sitemaps": SITEMAPS, "moved": MOVED_SITEMAPS, "tags": SITEMAP_TAGS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
 ]

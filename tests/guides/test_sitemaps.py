@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from directory.services.firms import firms_refresh
 from guides.sitemaps import Sitemap
 from tests.factories import CityFactory, FirmFactory, GuideFactory, PracticeAreaFactory
 from tests.sitemaps import NS, alternates, locations, section_paths, sitemap_text, sitemap_urls
@@ -105,6 +106,7 @@ def test_a_firm_unlisted_leaves_the_sitemaps_in_both_languages(client, harbin, c
 
     gone.is_listed = False
     gone.save()
+    firms_refresh(firm_ids=[gone.pk])  # as every save in the admin and the portal does
 
     content = sitemap_text(client)
     assert gone.get_absolute_url() not in content  # nor /zh-hans/firms/<slug>/, which contains it
@@ -132,8 +134,9 @@ def test_a_section_longer_than_a_page_is_split_and_the_index_names_every_page(cl
 
 
 def test_each_sitemap_page_runs_the_same_few_queries_however_many_pages_it_lists(
-    client, harbin, cyber_law, monkeypatch, django_assert_max_num_queries
+    client, harbin, cyber_law, monkeypatch, django_assert_max_num_queries, settings
 ):
+    settings.PAGE_CACHE_ENABLED = False  # every request renders: what a render costs
     monkeypatch.setattr(Sitemap, "limit", 3)
     FirmFactory(cities=[harbin], practice_areas=[cyber_law, PracticeAreaFactory()])  # one with a guide, one without
     GuideFactory(published=True, city=harbin, practice_area=cyber_law)
@@ -200,3 +203,17 @@ def test_a_sections_address_from_before_the_language_split_leads_to_its_english_
 
     assert response.status_code == 301
     assert response["Location"] == f"{SITE_URL}/sitemap-{section}-en.xml"
+
+
+def test_a_sitemap_is_kept_until_what_it_lists_changes(client, harbin, cyber_law):
+    FirmFactory(cities=[harbin], practice_areas=[cyber_law])
+    client.get("/sitemap-firms-en.xml")
+
+    kept = client.get("/sitemap-firms-en.xml")
+    assert kept["X-Page-Cache"] == "hit" and "noindex" in kept["X-Robots-Tag"]
+
+    newcomer = FirmFactory(cities=[harbin], practice_areas=[cyber_law])
+    response = client.get("/sitemap-firms-en.xml")
+    assert response["X-Page-Cache"] == "miss"
+    assert newcomer.get_absolute_url() in response.content.decode()
+    assert "noindex" in response["X-Robots-Tag"]
