@@ -75,6 +75,18 @@ GUNICORN_WORKERS = 2
 ZH_QUERY = "网络安全律师"
 ZH_WORD = "网络安全"
 
+# wrk's report, shared by the scripts below: one JSON line that wrk() reads back (BENCHJSON).
+WRK_DONE = r"""
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCHJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, ' ..
+    '"bad_status": %d, "socket_errors": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
 LUA = r"""
 local bust = false
 local prefix = ""
@@ -91,15 +103,8 @@ function request()
   end
   return wrk.format("GET", wrk.path)
 end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCHJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, ' ..
-    '"bad_status": %d, "socket_errors": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    e.status, e.connect + e.read + e.write + e.timeout))
-end
 """
+LUA += WRK_DONE
 
 
 class Table:
@@ -413,15 +418,9 @@ function request()
   end
   return wrk.format("GET", wrk.path, headers)
 end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCHJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, ' ..
-    '"bad_status": %d, "socket_errors": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    e.status, e.connect + e.read + e.write + e.timeout))
-end
 """
+NGINX_LUA += WRK_DONE
+
 # As browsers ask: nginx compresses a page as it leaves; static files come compressed.
 NGINX_HEADERS = ("Accept-Encoding: gzip",)
 
