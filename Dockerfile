@@ -17,10 +17,12 @@ COPY requirements-prod.lock ./
 RUN pip install -r requirements-prod.lock
 
 COPY . .
-# collectstatic needs settings but no real secrets or services; static files are hashed and
-# compressed here, at build time, and served by WhiteNoise with a one-year immutable cache.
+# collectstatic needs settings but no real secrets or services (PRODUCTION_WITHOUT_SERVICES: the
+# one place the image loads production settings without a database, Redis or mail server);
+# static files are hashed and compressed here, at build time, and served by WhiteNoise with a
+# one-year immutable cache.
 RUN DJANGO_ENV=production SECRET_KEY=build-only-key-build-only-key-build-only-key-0123456789 \
-    ALLOWED_HOSTS=build DEBUG=false python manage.py collectstatic --noinput \
+    ALLOWED_HOSTS=build DEBUG=false PRODUCTION_WITHOUT_SERVICES=true python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 lawzana \
     && mkdir -p /app/var/media && chown -R lawzana /app/var
 

@@ -13,13 +13,14 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from allauth.mfa.totp.internal.auth import validate_totp_code
 from allauth.mfa.utils import decrypt
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 # allauth.mfa.base.internal.flows.check_rate_limit counts every code typed under allauth's
-# "login_failed" rate (settings.ACCOUNT_RATE_LIMITS), per address and per this key.
+# "login_failed" rate (settings.ACCOUNT_RATE_LIMITS), per address and per this key, in the cache
+# of rate limits (accounts/apps.py).
 RATE_APP, RATE_ACTION = "allauth.account", "login_failed"
 LOCKED_OUT = {"too_many_login_attempts", "rate_limited"}
 
@@ -31,7 +32,7 @@ def lockout_seconds(request, user) -> float:
     for rate in get_rates(app=RATE_APP, action=RATE_ACTION):
         cache_key = get_cache_key(request, app=RATE_APP, action=RATE_ACTION, rate=rate, key=f"mfa-auth-user-{user.pk}")
         # Newest first, as allauth keeps them: the attempt that must age out is the amount-th.
-        recent = [at for at in cache.get(cache_key, []) if at > now - rate.duration]
+        recent = [at for at in caches["ratelimit"].get(cache_key, []) if at > now - rate.duration]
         if len(recent) >= rate.amount:
             wait = max(wait, recent[rate.amount - 1] + rate.duration - now)
     return wait

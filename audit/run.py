@@ -371,6 +371,8 @@ def main() -> int:
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP over loopback
         "SECURE_HSTS_SECONDS": "0",
         "EMAIL_URL": "consolemail://",
+        # The embedded defaults' SQLite and in-process tasks, with production's pages and headers.
+        "PRODUCTION_WITHOUT_SERVICES": "true",
     }
     cookie_name = session_cookie_name(production)
     processes = []

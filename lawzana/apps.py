@@ -3,7 +3,8 @@ from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 
 
 class LawzanaConfig(AppConfig):
-    """The project package as an app: no models, only what must be registered at start-up."""
+    """The project package as an app: what must be registered at start-up, and the record of
+    periodic jobs' runs (lawzana/jobs.py)."""
 
     name = "lawzana"
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,21 @@ if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's hosts in production.")
+# Production never falls back to the embedded defaults: without these it would keep requests in
+# a SQLite file inside one container, run tasks inside the web processes and write mail to files
+# nobody reads. PRODUCTION_WITHOUT_SERVICES=true lets the production settings load without them
+# where nothing is served: the image's collectstatic (Dockerfile), and the audit and benchmark
+# measuring production pages on one machine (audit/run.py, bench/run.py).
+PRODUCTION_WITHOUT_SERVICES = env_bool("PRODUCTION_WITHOUT_SERVICES", default=False)
+REQUIRED_IN_PRODUCTION = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL")
+if PRODUCTION and not PRODUCTION_WITHOUT_SERVICES:
+    missing = [name for name in REQUIRED_IN_PRODUCTION if not env.str(name, default="").strip()]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{', '.join(missing)} must be set in production (it needs all of DATABASE_URL, REDIS_URL and "
+            "EMAIL_URL): without them it would keep data in a local SQLite file, run tasks inside the web "
+            "processes and write email to files. See .env.example."
+        )
 
 INSTALLED_APPS = [
     # Before the admin, which its translation admin classes patch (directory/translation.py).
@@ -246,31 +262,82 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Redis: absent means the embedded mode (local memory cache, tasks run in-process).
+# Redis: absent means the embedded mode (local memory cache, tasks run in-process). A URL names
+# one server (redis://) or the Sentinels that name the current master (sentinel://..., with the
+# master's name in REDIS_SENTINEL_MASTER; lawzana/redis_conn.py).
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+# Only for sentinels that ask for a password of their own (not the masters').
+REDIS_SENTINEL_PASSWORD = env.str("REDIS_SENTINEL_PASSWORD", default="") or None
 
 
 def _redis_db(url: str, db: int) -> str:
     # The cache lives in its own database so that clearing it never drops queued tasks.
+    if url.startswith("sentinel://"):
+        *others, last = url.split(";")
+        return ";".join([*others, urlunsplit(urlsplit(last)._replace(path=f"/{db}"))])
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
-# The cache Redis: REDIS_URL's database 1 unless set apart. Set alone (no REDIS_URL), tasks run
-# in-process but the cache is shared (the load test's own process retires the site's pages).
-REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=_redis_db(REDIS_URL, 1) if REDIS_URL else "")
-if REDIS_CACHE_URL:
-    CACHES = {
-        "default": {
-            # Fails open: with Redis down, pages render uncached and the form keeps working.
-            "BACKEND": "lawzana.cache.ResilientRedisCache",
-            "LOCATION": REDIS_CACHE_URL,
-            "KEY_PREFIX": "lawzana",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+def _redis_cache(url: str, master: str, *, key_prefix: str, name: str) -> dict:
+    """A cache alias on the Redis the URL names (ResilientRedisCache: it fails open)."""
+    options = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    if url.startswith("sentinel://"):
+        if not master:
+            raise ImproperlyConfigured(f"{name} names sentinels: set {name.removesuffix('_URL')}_SENTINEL_MASTER.")
+        options |= {
+            "pool_class": "lawzana.redis_conn.SentinelPool",
+            "sentinel_master": master,
+            "sentinel_password": REDIS_SENTINEL_PASSWORD,
         }
+        url = [url]  # one location: Django would read each ";"-separated sentinel as a server
+    return {
+        "BACKEND": "lawzana.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": options,
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+if REDIS_URL.startswith("sentinel://") and not REDIS_SENTINEL_MASTER:
+    raise ImproperlyConfigured("REDIS_URL names sentinels: set REDIS_SENTINEL_MASTER to the master's name.")
+# The cache Redis: REDIS_URL's database 1 unless set apart (in production its own instance,
+# which evicts: docker-compose.yml). Set alone (no REDIS_URL), tasks run in-process but the
+# cache is shared (the load test's own process retires the site's pages).
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=_redis_db(REDIS_URL, 1) if REDIS_URL else "")
+REDIS_CACHE_SENTINEL_MASTER = env.str(
+    "REDIS_CACHE_SENTINEL_MASTER", default=REDIS_SENTINEL_MASTER if REDIS_CACHE_URL.startswith("sentinel://") else ""
+)
+# Rate-limit counters (requests, sign-ins, two-factor codes) must outlive a full cache: an
+# evicting cache would forget a client's failed attempts exactly when it is busiest. They live
+# in the broker's Redis (never evicts; database 2), each with its window as expiry.
+REDIS_RATELIMIT_URL = env.str("REDIS_RATELIMIT_URL", default=_redis_db(REDIS_URL, 2) if REDIS_URL else "")
+REDIS_RATELIMIT_SENTINEL_MASTER = env.str(
+    "REDIS_RATELIMIT_SENTINEL_MASTER",
+    default=REDIS_SENTINEL_MASTER if REDIS_RATELIMIT_URL.startswith("sentinel://") else "",
+)
+CACHES = {
+    # Fails open: with Redis down, pages render uncached and the form keeps working.
+    "default": (
+        _redis_cache(REDIS_CACHE_URL, REDIS_CACHE_SENTINEL_MASTER, key_prefix="lawzana", name="REDIS_CACHE_URL")
+        if REDIS_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
+    ),
+    "ratelimit": (
+        _redis_cache(
+            REDIS_RATELIMIT_URL,
+            REDIS_RATELIMIT_SENTINEL_MASTER,
+            key_prefix="lawzana-limits",
+            name="REDIS_RATELIMIT_URL",
+        )
+        if REDIS_RATELIMIT_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
+# django-ratelimit's counters; allauth's and the two-factor form's are pointed here by
+# accounts/apps.py and accounts/forms.py.
+RATELIMIT_USE_CACHE = "ratelimit"
 # The anonymous page cache (lawzana/page_cache.py). Off, pages are rendered on every request,
 # still with the headers and ETag that let nginx keep them (the benchmark measures nginx in
 # front with and without it).
@@ -308,6 +375,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True  # state lives in the database, no result backend
+CELERY_RESULT_EXPIRES = None  # so the beat schedules no celery.backend_cleanup for it
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Without it Celery closes the worker's database connections around every task; lawzana/celery.py
@@ -325,6 +393,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "socket_connect_timeout": 5,
 }
+if REDIS_URL.startswith("sentinel://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
+    if REDIS_SENTINEL_PASSWORD:
+        CELERY_BROKER_TRANSPORT_OPTIONS["sentinel_kwargs"] = {"password": REDIS_SENTINEL_PASSWORD}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 3,
     "interval_start": 0,
@@ -332,16 +404,87 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 1,
 }
 CELERY_TIMEZONE = "UTC"
+# Two queues, so that a backlog of housekeeping (an erasure of thousands of requests, a slow
+# sweep) never delays a request on its way to a firm or a client's email. Production runs a
+# worker for each (docker-compose.yml, deploy/k8s); a worker started without -Q (scripts/dev
+# worker, the tests) takes both. "celery", Celery's default, is still read by the delivery
+# workers: the web processes of the release before this one publish there during an upgrade.
+CELERY_TASK_QUEUES = {"deliveries": {}, "housekeeping": {}, "celery": {}}
+CELERY_TASK_DEFAULT_QUEUE = "deliveries"
+_DELIVERY_TASKS = [
+    "intake.tasks.lead_send_confirmation",
+    "intake.tasks.lead_match",
+    "intake.tasks.match_deliver",
+    "intake.tasks.match_notify_withdrawn",
+    "intake.tasks.match_notify_accepted",
+    "intake.tasks.match_send_contact",
+]
+_HOUSEKEEPING_TASKS = [
+    "intake.tasks.matches_sweep",
+    "intake.tasks.matches_expire_and_reroute",
+    "intake.tasks.leads_expire",
+    "intake.tasks.leads_retry_unmatched",
+    "intake.tasks.leads_erase_expired",
+    "intake.tasks.sessions_clear_expired",
+    "intake.tasks.review_invitations_send",
+    "intake.tasks.response_figures_refresh",
+    "guides.tasks.guides_notify_stale",
+]
+# Every task is named here (tests/intake/test_task_queues.py holds each registered task to it).
+CELERY_TASK_ROUTES = {
+    **{name: {"queue": "deliveries"} for name in _DELIVERY_TASKS},
+    **{name: {"queue": "housekeeping"} for name in _HOUSEKEEPING_TASKS},
+}
+# One beat across every host (celery-redbeat): its schedule, each job's last run and a lock
+# live in the broker's Redis. A second beat (another host, an overlapping deploy) waits for the
+# lock instead of sending every job twice, and takes over within CELERY_REDBEAT_LOCK_TIMEOUT
+# when the first dies; a restarted beat keeps each job's last run, so nothing runs late (or
+# twice) for having restarted, and a job it has never run before runs at once
+# (lawzana/beat.py).
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "lawzana.beat.Scheduler"
+    CELERY_REDBEAT_KEY_PREFIX = "lawzana:beat:"
+    # The beat wakes at least this often and renews its lock each time: the lock must outlast
+    # the sleep between two wakes, or the beat loses it while asleep and stops.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=10)
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=60)
+    if CELERY_REDBEAT_LOCK_TIMEOUT < 2 * CELERY_BEAT_MAX_LOOP_INTERVAL:
+        raise ImproperlyConfigured(
+            "CELERY_REDBEAT_LOCK_TIMEOUT must be at least twice CELERY_BEAT_MAX_LOOP_INTERVAL: the beat renews "
+            "its lock only when it wakes."
+        )
+    if REDIS_URL.startswith("sentinel://"):
+        from lawzana.redis_conn import parse_sentinels
+
+        _found = parse_sentinels(REDIS_URL)
+        CELERY_REDBEAT_REDIS_URL = "redis-sentinel://sentinels"
+        CELERY_REDBEAT_REDIS_OPTIONS = {
+            "sentinels": _found.hosts,
+            "service_name": REDIS_SENTINEL_MASTER,
+            "password": _found.password,
+            "db": _found.db,
+            "socket_timeout": 5,
+            "sentinel_kwargs": {"password": REDIS_SENTINEL_PASSWORD} if REDIS_SENTINEL_PASSWORD else {},
+            "retry_period": 60,
+        }
+    else:
+        CELERY_REDBEAT_REDIS_URL = REDIS_URL
+        CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5, "retry_period": 60}
 # How often firms' response figures follow their answers (intake.services.response).
 RESPONSE_FIGURES_REFRESH_SECONDS = env.int("RESPONSE_FIGURES_REFRESH_SECONDS", default=3600)
+# Daily and weekly jobs run at a fixed time of day (UTC), not "a day after the beat started";
+# each also runs at most once per day or week however often it is sent (lawzana/jobs.py).
 CELERY_BEAT_SCHEDULE = {
-    "guides-notify-stale": {"task": "guides.tasks.guides_notify_stale", "schedule": 7 * 24 * 3600},
+    "guides-notify-stale": {
+        "task": "guides.tasks.guides_notify_stale",
+        "schedule": crontab(minute=0, hour=1, day_of_week="mon"),  # 09:00 in China
+    },
     # The database is the truth: this re-publishes deliveries whose task message was lost.
     "matches-sweep": {"task": "intake.tasks.matches_sweep", "schedule": 60},
     "matches-expire-and-reroute": {"task": "intake.tasks.matches_expire_and_reroute", "schedule": 15 * 60},
     "leads-retry-unmatched": {"task": "intake.tasks.leads_retry_unmatched", "schedule": 3600},
     "leads-expire": {"task": "intake.tasks.leads_expire", "schedule": 3600},
-    "leads-erase-expired": {"task": "intake.tasks.leads_erase_expired", "schedule": 24 * 3600},
+    "leads-erase-expired": {"task": "intake.tasks.leads_erase_expired", "schedule": crontab(minute=30, hour=18)},
     # Often: a refused request's typed text is kept only for the rate limit's window.
     "sessions-clear-expired": {"task": "intake.tasks.sessions_clear_expired", "schedule": 10 * 60},
     "review-invitations-send": {"task": "intake.tasks.review_invitations_send", "schedule": 3600},

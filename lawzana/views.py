@@ -15,7 +15,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import TemplateView
 
-from . import i18n
+from . import i18n, redis_conn
 from . import privacy as policy
 from .page_cache import shared_page
 
@@ -111,7 +111,13 @@ def healthz(request):
         checks["database"] = "unreachable"
     if settings.REDIS_URL:
         try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            redis_conn.client(
+                settings.REDIS_URL,
+                master=settings.REDIS_SENTINEL_MASTER,
+                sentinel_password=settings.REDIS_SENTINEL_PASSWORD,
+                socket_connect_timeout=2,
+                socket_timeout=2,
+            ).ping()
             checks["redis"] = "ok"
         except redis.RedisError:
             checks["redis"] = "unreachable"

@@ -314,6 +314,8 @@ def main() -> int:
         "SITE_URL": base,
         "REDIS_URL": f"{REDIS}/{BROKER_DB}",
         "REDIS_CACHE_URL": f"{REDIS}/{CACHE_DB}",
+        # The web processes' mail is not counted; the worker's goes to the load test's mailbox.
+        "EMAIL_URL": "dummymail://",
     }
     development = {**common, "DJANGO_ENV": "development", "EMAIL_URL": "consolemail://"}
     development.pop("REDIS_URL", None)

@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 from lawzana import cache as resilient
@@ -11,10 +11,13 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at on
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # The cache may be a shared Redis: start and end every test with it empty.
+    # The caches may be a shared Redis: start and end every test with them empty, the rate
+    # limits' counters included.
     cache.clear()
+    caches["ratelimit"].clear()
     yield
     cache.clear()
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +31,16 @@ def _english_until_a_page_says_otherwise():
 
 @pytest.fixture
 def cache_down(settings):
-    """The cache's Redis unreachable (lawzana.cache.ResilientRedisCache fails open)."""
+    """The cache's Redis unreachable (lawzana.cache.ResilientRedisCache fails open). The rate
+    limits' counters live elsewhere (the broker's Redis) and stay."""
     resilient.forget_outages()
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "lawzana.cache.ResilientRedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
     }
     yield
     resilient.forget_outages()

@@ -13,7 +13,15 @@ from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-production-secret-for-tests-" + "z" * 20
-PRODUCTION = {"DJANGO_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "DEBUG": "false"}
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": GOOD_KEY,
+    "ALLOWED_HOSTS": "x",
+    "DEBUG": "false",
+    "DATABASE_URL": "postgres://lawzana@db.invalid:5432/lawzana",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
+    "EMAIL_URL": "smtp://mail.invalid:587",
+}
 DEMO_COMMANDS = ["seed_demo", "demo_totp", "seed_scale"]
 # Neither in the repository nor in the image: local environments and generated files.
 NOT_SOURCE = {"var", "staticfiles", "node_modules"}

@@ -89,3 +89,29 @@ def test_the_weekly_task_sends_the_same_email(guides, editors):
     assert result.successful()
     assert result.get() == 1
     assert_one_email_listing_only_the_stale_guide(guides, editors)
+
+
+def test_sent_twice_in_a_week_the_task_emails_once_and_again_the_next_week(guides, editors):
+    # Two beats during a hand-over, or a retried message: the editors get one email a week.
+    first, second = tasks.guides_notify_stale.apply(), tasks.guides_notify_stale.apply()
+
+    assert (first.get(), second.get()) == (1, 0)
+    assert len(mail.outbox) == 1
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=7)):
+        assert tasks.guides_notify_stale.apply().get() == 1
+    assert len(mail.outbox) == 2
+
+
+def test_a_weekly_run_that_failed_is_not_counted_and_the_next_sending_emails(guides, editors, monkeypatch):
+    from lawzana import emails
+
+    def smtp_down(**kwargs):
+        raise emails.DeliveryError("connection refused", permanent=False)
+
+    monkeypatch.setattr(emails, "send", smtp_down)
+    with pytest.raises(emails.DeliveryError):
+        tasks.guides_notify_stale.run()
+    monkeypatch.undo()
+
+    assert tasks.guides_notify_stale.apply().get() == 1
+    assert len(mail.outbox) == 1

@@ -45,7 +45,7 @@ def test_a_dead_redis_elsewhere_does_not_switch_off_the_working_cache(cache_down
     from django.core.cache import caches
 
     cache.get("key")  # the dead location is now skipped for a few seconds
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     other = resilient.ResilientRedisCache("redis://127.0.0.1:6379/15", {})
 
     assert not other.is_skipped()

@@ -9,10 +9,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-production-secret-for-tests-" + "z" * 20
+# What production needs besides a key and hosts; nothing here connects to them.
+SERVICES = {
+    "DATABASE_URL": "postgres://lawzana@db.invalid:5432/lawzana",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
+    "EMAIL_URL": "smtp://mail.invalid:587",
+}
+SAFE = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com", **SERVICES}
 
 
 def _manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    services = {"DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "EMAIL_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in services}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -26,11 +34,17 @@ def _manage(*args, **env):
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"DEBUG": "true", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com"}, "DEBUG must be False"),
-        ({"ALLOWED_HOSTS": "example.com"}, "SECRET_KEY must be set"),
-        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "example.com"}, "SECRET_KEY must be set"),
-        ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS must list"),
-        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com", "DEBUG": "maybe"}, "Invalid"),
+        ({**SAFE, "DEBUG": "true"}, "DEBUG must be False"),
+        ({**SAFE, "SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({**SAFE, "SECRET_KEY": "short"}, "SECRET_KEY must be set"),
+        ({**SAFE, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+        ({**SAFE, "DEBUG": "maybe"}, "Invalid"),
+        # No silent fallback to a SQLite file, in-process tasks or mail written to files.
+        ({**SAFE, "DATABASE_URL": ""}, "DATABASE_URL must be set in production"),
+        ({**SAFE, "REDIS_URL": ""}, "REDIS_URL must be set in production"),
+        ({**SAFE, "EMAIL_URL": "  "}, "EMAIL_URL must be set in production"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com"}, "DATABASE_URL, REDIS_URL, EMAIL_URL must be set"),
+        ({**SAFE, "REDIS_URL": "sentinel://127.0.0.1:26379/0"}, "set REDIS_SENTINEL_MASTER"),
     ],
 )
 def test_production_refuses_to_start_unsafe(env, message):
@@ -41,13 +55,39 @@ def test_production_refuses_to_start_unsafe(env, message):
 
 
 def test_production_settings_pass_the_deploy_checks():
-    result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_ENV="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="example.com",
-    )  # fmt: skip
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_ENV="production", **SAFE)
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_starts_with_every_service_named_and_without_them_only_when_told():
+    code = "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER, settings.EMAIL_BACKEND)"
+
+    served = _manage("shell", "--no-imports", "-c", code, DJANGO_ENV="production", **SAFE)
+    # The image's collectstatic (Dockerfile) and the audit: production settings, nothing served.
+    told = _manage(
+        "shell", "--no-imports", "-c", code,
+        DJANGO_ENV="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="example.com", PRODUCTION_WITHOUT_SERVICES="true",
+    )  # fmt: skip
+
+    assert served.returncode == 0, served.stderr
+    assert served.stdout.split() == ["False", "django.core.mail.backends.smtp.EmailBackend"]
+    assert told.returncode == 0, told.stderr
+    assert told.stdout.split() == ["True", "django.core.mail.backends.filebased.EmailBackend"]
+
+
+def test_the_image_collects_static_files_with_the_dockerfiles_own_settings(tmp_path):
+    # The Dockerfile's collectstatic line, run as written (no service is reachable at build time).
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    line = dockerfile[dockerfile.index("RUN DJANGO_ENV=production") :].split("python manage.py collectstatic")[0]
+    build_env = dict(part.split("=", 1) for part in line.removeprefix("RUN ").replace("\\\n", " ").split())
+
+    result = _manage("collectstatic", "--noinput", "--dry-run", **build_env)
+
+    assert "PRODUCTION_WITHOUT_SERVICES" in build_env and "REDIS_URL" not in build_env
+    assert result.returncode == 0, result.stderr
+    assert "static files copied" in result.stdout
 
 
 def test_operators_addresses_come_from_the_environment():
