@@ -6,6 +6,9 @@ decode (a "decompression bomb": a few kilobytes that decode to gigabytes). What 
 decoded, stripped of metadata (EXIF with GPS positions, ICC profiles, text chunks), shrunk
 to fit settings.PORTAL_LOGO_SIZE, centred on a transparent square and written as a fresh
 PNG. The square lets pages give the <img> equal width and height without distorting it.
+
+The PNG goes to the default storage: local files, or an S3-compatible bucket on several hosts
+(lawzana/settings.py, media_storage). Either may fail; the firm then keeps its logo and is told.
 """
 
 import io
@@ -13,6 +16,7 @@ import logging
 import struct
 import warnings
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -37,10 +41,17 @@ DECODE_ERRORS = (
     EOFError,
     struct.error,
 )
+# What the default storage raises when it cannot do its job: OSError from a local disk (full,
+# unwritable), botocore's errors from a bucket that is unreachable, slow or refuses the request.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 
 class LogoRejected(ValueError):
     """The upload cannot be a logo; str(exc) is the message for the firm."""
+
+
+class LogoStorageFailed(Exception):
+    """The storage could not store or read a logo; nothing about the firm changed."""
 
 
 def logo_reencode(upload) -> bytes:
@@ -103,7 +114,12 @@ def firm_logo_set(*, firm: Firm, upload) -> Firm:
     # The row lock keeps two uploads at once from each deleting the other's file.
     firm = Firm.objects.select_for_update().get(pk=firm.pk)
     previous = firm.logo.name
-    firm.logo.save("logo.png", ContentFile(png), save=False)
+    try:
+        firm.logo.save("logo.png", ContentFile(png), save=False)
+    except STORAGE_ERRORS as exc:
+        # Raised inside the transaction: the row, and so the firm's logo, stay as they were.
+        logger.warning("logo of firm %s not stored: %s: %s", firm.pk, type(exc).__name__, exc)
+        raise LogoStorageFailed from exc
     firm.save(update_fields=["logo", "updated_at"])
     _delete_after_commit(previous)
     firms_refresh(firm_ids=[firm.pk])
@@ -122,7 +138,31 @@ def firm_logo_remove(*, firm: Firm) -> Firm:
     return firm
 
 
+def logo_read(name: str) -> bytes:
+    """The stored PNG; FileNotFoundError when it is gone, LogoStorageFailed when the storage fails.
+
+    Read whole (a logo is a few hundred kilobytes at most) so that a failure happens here, where
+    the view can answer 503, and not halfway through a response already sent as 200."""
+    try:
+        with default_storage.open(name, "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        raise
+    except STORAGE_ERRORS as exc:
+        logger.warning("logo %s not read: %s: %s", name, type(exc).__name__, exc)
+        raise LogoStorageFailed from exc
+
+
 def _delete_after_commit(name: str) -> None:
     # After commit: if the transaction rolls back, the row still points at the old file.
     if name:
-        transaction.on_commit(lambda: default_storage.delete(name))
+        transaction.on_commit(lambda: _delete(name))
+
+
+def _delete(name: str) -> None:
+    # The new logo is committed by now: a storage failure leaves an unused file behind, which
+    # must not turn the firm's successful change into an error page.
+    try:
+        default_storage.delete(name)
+    except STORAGE_ERRORS as exc:
+        logger.warning("old logo %s not deleted: %s: %s", name, type(exc).__name__, exc)

@@ -1,11 +1,11 @@
+import io
 import re
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from lawzana.page_cache import shared_page
 
 from . import page_tags, ranking
 from .firm_slugs import could_be_slug
+from .images import LogoStorageFailed, logo_read
 from .models import Article, Firm
 from .search import MAX_QUERY_LENGTH
 from .selectors import (
@@ -279,10 +280,13 @@ def firm_logo(request, slug):
     if not firm.logo:
         raise Http404("This firm has no logo.")
     try:
-        stored = default_storage.open(firm.logo.name, "rb")
+        png = logo_read(firm.logo.name)
     except FileNotFoundError as exc:
         raise Http404("This firm has no logo.") from exc
-    response = FileResponse(stored, content_type="image/png")
+    except LogoStorageFailed:
+        # Not cached by nginx or browsers (no-store): the next page view asks again.
+        return HttpResponse(status=503, headers={"Retry-After": "60", "Cache-Control": "no-store"})
+    response = FileResponse(io.BytesIO(png), content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"
     # Pages link to it with ?v=<last change>, so a new logo shows at once despite the cache.
     response["Cache-Control"] = "public, max-age=86400"

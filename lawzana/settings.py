@@ -533,8 +533,57 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+
+def media_storage() -> dict:
+    """The default storage (firm logos): files under MEDIA_ROOT, or an S3-compatible bucket
+    when MEDIA_S3_BUCKET is set.
+
+    Local files are fine on one host. With web processes on several hosts every one of them
+    must read what another wrote, so set MEDIA_S3_BUCKET there: nothing warns when it is
+    missing, since one host in production is a valid set-up too (README "Running in production").
+    """
+    bucket = env.str("MEDIA_S3_BUCKET", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from botocore.config import Config
+
+    addressing = env.str("MEDIA_S3_ADDRESSING_STYLE", default="")
+    if addressing not in {"", "auto", "path", "virtual"}:
+        raise ImproperlyConfigured(f"Invalid MEDIA_S3_ADDRESSING_STYLE={addressing!r}: use auto, path or virtual.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty: AWS itself; otherwise MinIO, Cloudflare R2 and the like (or moto in tests).
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            # Empty: boto3's own chain (AWS_* variables, ~/.aws, an instance or pod role).
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("MEDIA_S3_PREFIX", default="media").strip("/"),
+            "addressing_style": addressing or None,
+            # Private objects: the app serves logos itself (directory.views.firm_logo), so the
+            # CSP keeps img-src 'self' and the bucket needs no public policy. URLs the backend
+            # would make are signed and expire.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Every upload gets a fresh name already (directory.models.firm_logo_path); an
+            # existing object is never silently replaced.
+            "file_overwrite": False,
+            # A bucket that stops answering costs a web worker seconds, not gunicorn's whole
+            # timeout: at most 2 attempts of 2 s to connect and 5 s to read per call.
+            "client_config": Config(
+                connect_timeout=2,
+                read_timeout=5,
+                retries={"total_max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -602,6 +651,7 @@ PORTAL_LOGO_SIZE = 400  # stored logos fit in a square this many pixels wide
 REVIEW_INVITATION_DELAY_DAYS = env.int("REVIEW_INVITATION_DELAY_DAYS", default=14)
 REVIEW_INVITATION_VALID_DAYS = 60
 MEDIA_URL = "/media/"
+# Only used without MEDIA_S3_BUCKET (media_storage above): one host's local files.
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -670,7 +720,13 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Even at LOG_LEVEL=DEBUG: botocore's debug lines carry each request's signed headers.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
+    },
 }
 # Celery's worker logs through the same handler instead of installing its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -6,15 +6,15 @@ the search document and retires cached public pages. Rows are always looked up w
 viewer's firm: another firm's office, lawyer, article or fee is a 404 (docs/reliability.md A3).
 """
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, models
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from directory.images import LogoRejected, firm_logo_remove, firm_logo_set
+from directory.images import LogoRejected, LogoStorageFailed, firm_logo_remove, firm_logo_set, logo_read
 from directory.models import Article, Firm, Lawyer, Office, PracticeArea, ServiceFee, SocialLink
 from directory.ranking import COMPLETENESS_ITEMS, MIN_DESCRIPTION_LENGTH, completeness, completeness_present
 from directory.services.profile import (
@@ -221,6 +221,14 @@ def profile_logo(request):
                 firm_logo_set(firm=firm, upload=form.cleaned_data["logo"])
             except LogoRejected as exc:
                 form.add_error("logo", str(exc))
+            except LogoStorageFailed:
+                form.add_error(
+                    None,
+                    _(
+                        "Your logo could not be saved just now, so the current one is unchanged. "
+                        "Please try again in a few minutes."
+                    ),
+                )
             else:
                 messages.success(request, _("The new logo is saved."))
                 return redirect("portal:profile_logo", firm_slug=firm.slug)
@@ -240,10 +248,12 @@ def profile_logo_file(request):
     if not firm.logo:
         raise Http404("This firm has no logo.")
     try:
-        stored = default_storage.open(firm.logo.name, "rb")
+        png = logo_read(firm.logo.name)
     except FileNotFoundError as exc:
         raise Http404("This firm has no logo.") from exc
-    response = FileResponse(stored, content_type="image/png")
+    except LogoStorageFailed:
+        return HttpResponse(status=503, headers={"Retry-After": "60"})
+    response = FileResponse(io.BytesIO(png), content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
