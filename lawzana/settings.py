@@ -114,6 +114,8 @@ MIDDLEWARE = [
     # Anonymous visitors' repeat requests for cached landing pages are answered here, before
     # sessions, CSRF and authentication (lawzana/page_cache.py).
     "lawzana.page_cache.PageCacheMiddleware",
+    # Whether the request's reads may go to the read replica (lawzana/db_router.py).
+    "lawzana.db_router.ReplicaReadsMiddleware",
     # Before anything reads a POST's form body (CSRF), so that an unreadable one is a 400.
     "lawzana.middleware.UnreadableBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -226,6 +228,17 @@ def _database(config: dict) -> dict:
 DATABASES = {
     "default": _database(env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lawzana.sqlite3'}")),
 }
+# A read replica (streaming replication of the primary): anonymous visitors' public pages read
+# from it, everything else from the primary (lawzana/db_router.py). A few seconds of lag only
+# show on pages that may be as old anyway (PAGE_CACHE_SHARED_SECONDS).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(env.db_url_config(DATABASE_REPLICA_URL))
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, as does DATABASE_URL.")
+    # The test database is the primary's: the replica's alias reads it too (no replication there).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lawzana.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

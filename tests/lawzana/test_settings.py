@@ -129,6 +129,13 @@ def test_behind_pgbouncer_nothing_is_sent_that_transaction_pooling_refuses_or_lo
             {"DATABASE_POOLER": "pgbouncer", "DATABASE_URL": "sqlite:////tmp/lawzana-settings-test.sqlite3"},
             "needs a postgres:// database URL",
         ),
+        (
+            {
+                "DATABASE_URL": "sqlite:////tmp/lawzana-settings-test.sqlite3",
+                "DATABASE_REPLICA_URL": "postgres://lawzana@replica.internal:5432/lawzana",
+            },
+            "DATABASE_REPLICA_URL needs PostgreSQL",
+        ),
     ],
 )
 def test_a_pooler_or_replica_that_cannot_work_is_refused(env, message):
@@ -136,6 +143,26 @@ def test_a_pooler_or_replica_that_cannot_work_is_refused(env, message):
 
     assert result.returncode != 0
     assert message.lower() in result.stderr.lower()
+
+
+def test_a_replica_url_adds_the_replica_and_its_router_and_none_without_it():
+    primary = "postgres://lawzana:secret@primary.internal:5432/lawzana"
+    replica = "postgres://lawzana:secret@replica.internal:5432/lawzana"
+
+    databases, routers = _database_settings(
+        DATABASE_URL=primary, DATABASE_REPLICA_URL=replica, DATABASE_POOLER="pgbouncer"
+    )
+    without, routers_without = _database_settings(DATABASE_URL=primary)
+
+    assert routers == ["lawzana.db_router.ReplicaRouter"]
+    assert databases["replica"]["HOST"] == "replica.internal"
+    # Treated like the primary (here: behind PgBouncer too).
+    assert {key: value for key, value in databases["replica"].items() if key not in ("HOST", "TEST")} == {
+        key: value for key, value in databases["default"].items() if key not in ("HOST", "TEST")
+    }
+    # The test suite has one database: the replica's alias reads the primary's test database.
+    assert databases["replica"]["TEST"]["MIRROR"] == "default"
+    assert list(without) == ["default"] and routers_without == []
 
 
 @pytest.mark.parametrize(
