@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from directory.models import Review
 from intake.services import reviews
 from intake.services.reviews import InvitationInvalid
+from lawzana.db_router import use_primary
 from lawzana.forms import refuse_line_breaks
 
 BODY_MIN_LENGTH = 30
@@ -51,6 +52,7 @@ def _invalid(request, problem: InvitationInvalid):
     return render(request, "intake/review_link_invalid.html", {"reason": problem.reason}, status=problem.status)
 
 
+@use_primary  # the invitation's link, sent a moment ago (lawzana/db_router.py)
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache

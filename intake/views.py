@@ -32,6 +32,7 @@ from directory.models import Firm, Office
 from directory.selectors import firms_serving
 from intake.services import client_actions, submission
 from lawzana import privacy
+from lawzana.db_router import use_primary
 from lawzana.security import client_ip
 
 from .forms import DESCRIPTION_MAX, STEPS, ContactForm, EmailCorrectionForm, WhatForm
@@ -483,6 +484,7 @@ def _render_sent(request, lead, *, email_form=None, status=200):
     )
 
 
+@use_primary  # the lead was saved a moment ago (lawzana/db_router.py)
 @login_not_required
 @require_safe
 @never_cache
@@ -570,6 +572,7 @@ def _lead_for_token(token: str) -> Lead:
     )
 
 
+@use_primary  # opened from the email sent a moment ago (lawzana/db_router.py)
 @login_not_required
 @require_GET  # not HEAD: only a real visit confirms
 @never_cache
@@ -728,6 +731,7 @@ def _widened_from_city(lead: Lead, matches: list[Match]) -> str:
     )
 
 
+@use_primary  # the client's own request, just changed by their last action (lawzana/db_router.py)
 @login_not_required
 @require_safe
 @never_cache
@@ -816,6 +820,7 @@ def lead_widen(request, token):
     return redirect(lead)
 
 
+@use_primary  # the client's own data, whole and current (lawzana/db_router.py)
 @login_not_required
 @require_safe
 @never_cache
@@ -826,6 +831,7 @@ def lead_export(request, token):
     return response
 
 
+@use_primary  # the client's own request, just changed by their last action (lawzana/db_router.py)
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache

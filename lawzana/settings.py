@@ -130,6 +130,8 @@ MIDDLEWARE = [
     # Anonymous visitors' repeat requests for cached landing pages are answered here, before
     # sessions, CSRF and authentication (lawzana/page_cache.py).
     "lawzana.page_cache.PageCacheMiddleware",
+    # Whether the request's reads may go to the read replica (lawzana/db_router.py).
+    "lawzana.db_router.ReplicaReadsMiddleware",
     # Before anything reads a POST's form body (CSRF), so that an unreadable one is a 400.
     "lawzana.middleware.UnreadableBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,41 +171,90 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(exist_ok=True)
+# DATABASE_POOLER=pgbouncer: connections go through PgBouncer in transaction mode, where a
+# server connection is lent for one transaction at a time (README "Running in production").
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="").strip().lower()
+if DATABASE_POOLER == "none":
+    DATABASE_POOLER = ""
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be empty, none or pgbouncer, not {DATABASE_POOLER!r}.")
+
+
+def _database(config: dict) -> dict:
+    """One DATABASES entry from a parsed URL: the primary's and the replica's get the same treatment."""
+    config["ATOMIC_REQUESTS"] = False  # transactions are explicit in services
+    if DATABASE_POOLER and config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOLER=pgbouncer needs a postgres:// database URL.")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Behind PgBouncer too: it keeps its own server connections, and a connection kept
+        # here spares a new client handshake with it per request.
+        config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        # Survive a PostgreSQL (or PgBouncer) restart without restarting the web processes.
+        config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOLER:
+        # A server-side cursor (QuerySet.iterator()) lives in the server session that declared
+        # it: the next transaction may be lent another one, or the same one after another
+        # client's DISCARD ALL. Iterators then read the whole result at once instead.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        # Prepared statements live in the server session too, and PgBouncer before 1.21 does
+        # not follow them. Django 5.2 already passes None (and its client-side binding cursors
+        # never prepare); said here so that no default can turn it on behind PgBouncer.
+        config["OPTIONS"] = {"prepare_threshold": None, **config.get("OPTIONS", {})}
+        # Nor can the planner settings be sent when connecting (PgBouncer refuses the "options"
+        # startup parameter): directory/migrations/0015 sets them on the database itself.
+        for name in ("DATABASE_RANDOM_PAGE_COST", "DATABASE_PARALLEL_WORKERS"):
+            if env.str(name, default=""):
+                raise ImproperlyConfigured(
+                    f"{name} cannot be sent through PgBouncer (DATABASE_POOLER=pgbouncer): set it on the"
+                    " database instead (ALTER DATABASE ... SET, see directory/migrations/0015)."
+                )
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # The planner's cost of reading a page at random, against 1.0 for reading the next one.
+        # PostgreSQL's default, 4.0, models spinning disks; on SSDs (or a database in memory) it
+        # made search read every firm's search vector (stored out of the row) in a sequential
+        # scan, 80 ms at 10,000 firms, instead of asking the GIN index (4 ms). And no parallel
+        # workers for a page's queries (DATABASE_PARALLEL_WORKERS): starting them cost the lawyers'
+        # search 15 ms at 100,000 firms to read no row, more than any page's query takes alone.
+        # directory/migrations/0015 sets the same values on the database (what applies behind
+        # PgBouncer); sent when connecting as well, they cost no query and let the variables
+        # override them per deployment. Options in DATABASE_URL's query string win.
+        config["OPTIONS"] = {
+            "options": f"-c random_page_cost={env.float('DATABASE_RANDOM_PAGE_COST', default=1.1)}"
+            f" -c max_parallel_workers_per_gather={env.int('DATABASE_PARALLEL_WORKERS', default=0)}",
+            **config.get("OPTIONS", {}),
+        }
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The embedded mode serves several requests at once (runserver is threaded), and SQLite
+        # has one writer at a time. Django's default deferred transaction reads first and asks for
+        # the write lock only at its first write (lead_submit's dedupe, then the INSERT): when
+        # another writer holds it, SQLite answers "database is locked" at once, without waiting.
+        # IMMEDIATE takes the write lock at BEGIN, where the busy timeout makes the others queue
+        # for it (and see the first one's request, so the dedupe holds); WAL lets readers go on
+        # while one writes. Options in DATABASE_URL's query string win.
+        # tests/lawzana/test_sqlite_concurrent_writes.py sends one request three times at once.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,  # seconds a writer waits for the lock before "database is locked"
+            **config.get("OPTIONS", {}),
+        }
+    return config
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lawzana.sqlite3'}"),
+    "default": _database(env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lawzana.sqlite3'}")),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False  # transactions are explicit in services
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    # Survive a PostgreSQL restart without restarting the web processes.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # The planner's cost of reading a page at random, against 1.0 for reading the next one.
-    # PostgreSQL's default, 4.0, models spinning disks; on SSDs (or a database in memory) it
-    # made search read every firm's search vector (stored out of the row) in a sequential
-    # scan, 80 ms at 10,000 firms, instead of asking the GIN index (4 ms). And no parallel
-    # workers for a page's queries (DATABASE_PARALLEL_WORKERS): starting them cost the lawyers'
-    # search 15 ms at 100,000 firms to read no row, more than any page's query takes alone.
-    # Sent when connecting, so it costs no query. Options in DATABASE_URL's query string win.
-    DATABASES["default"]["OPTIONS"] = {
-        "options": f"-c random_page_cost={env.float('DATABASE_RANDOM_PAGE_COST', default=1.1)}"
-        f" -c max_parallel_workers_per_gather={env.int('DATABASE_PARALLEL_WORKERS', default=0)}",
-        **DATABASES["default"].get("OPTIONS", {}),
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded mode serves several requests at once (runserver is threaded), and SQLite
-    # has one writer at a time. Django's default deferred transaction reads first and asks for
-    # the write lock only at its first write (lead_submit's dedupe, then the INSERT): when
-    # another writer holds it, SQLite answers "database is locked" at once, without waiting.
-    # IMMEDIATE takes the write lock at BEGIN, where the busy timeout makes the others queue
-    # for it (and see the first one's request, so the dedupe holds); WAL lets readers go on
-    # while one writes. Options in DATABASE_URL's query string win.
-    # tests/lawzana/test_sqlite_concurrent_writes.py sends one request three times at once.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,  # seconds a writer waits for the lock before "database is locked"
-        **DATABASES["default"].get("OPTIONS", {}),
-    }
+# A read replica (streaming replication of the primary): anonymous visitors' public pages read
+# from it, everything else from the primary (lawzana/db_router.py). A few seconds of lag only
+# show on pages that may be as old anyway (PAGE_CACHE_SHARED_SECONDS).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(env.db_url_config(DATABASE_REPLICA_URL))
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, as does DATABASE_URL.")
+    # The test database is the primary's: the replica's alias reads it too (no replication there).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lawzana.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

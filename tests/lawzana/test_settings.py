@@ -112,7 +112,8 @@ def test_operators_addresses_come_from_the_environment():
             "{'init_command': 'PRAGMA journal_mode=WAL', 'transaction_mode': 'IMMEDIATE', 'timeout': 3}",
         ),
         # PostgreSQL keeps its own locking; its planner is told the disk is an SSD and to start
-        # no parallel workers for a page's small queries (lawzana/settings.py).
+        # no parallel workers for a page's small queries (lawzana/settings.py), when connecting
+        # as well as on the database (directory/migrations/0015), so the variables can override.
         (
             "postgres://lawzana:secret@127.0.0.1:1/lawzana",
             "{'options': '-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0'}",
@@ -127,6 +128,81 @@ def test_sqlite_queues_concurrent_writers_and_postgresql_gets_its_planner_settin
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+def _database_settings(**env):
+    code = (
+        "from django.conf import settings; "
+        "print({alias: {key: db.get(key) for key in ('OPTIONS', 'DISABLE_SERVER_SIDE_CURSORS',"
+        " 'CONN_MAX_AGE', 'CONN_HEALTH_CHECKS', 'HOST', 'TEST')} for alias, db in settings.DATABASES.items()}); "
+        "print(settings.DATABASE_ROUTERS)"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    databases, routers = result.stdout.strip().splitlines()
+    return eval(databases), eval(routers)  # noqa: S307 - printed by the settings above
+
+
+def test_behind_pgbouncer_nothing_is_sent_that_transaction_pooling_refuses_or_loses():
+    # PgBouncer refuses the "options" startup parameter (tests/deploy/test_pgbouncer.py
+    # shows it); server-side cursors and prepared statements would outlive the transaction.
+    databases, routers = _database_settings(
+        DATABASE_URL="postgres://lawzana:secret@127.0.0.1:1/lawzana", DATABASE_POOLER="pgbouncer"
+    )
+
+    default = databases["default"]
+    assert default["OPTIONS"] == {"prepare_threshold": None}
+    assert default["DISABLE_SERVER_SIDE_CURSORS"] is True
+    # PgBouncer keeps the server connections; ours to it are kept and checked all the same.
+    assert (default["CONN_MAX_AGE"], default["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert list(databases) == ["default"] and routers == []
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DATABASE_POOLER": "pgpool"}, "DATABASE_POOLER must be empty, none or pgbouncer"),
+        # Behind PgBouncer these could only be ignored: directory/migrations/0015 sets them.
+        ({"DATABASE_POOLER": "pgbouncer", "DATABASE_RANDOM_PAGE_COST": "4"}, "DATABASE_RANDOM_PAGE_COST cannot"),
+        ({"DATABASE_POOLER": "pgbouncer", "DATABASE_PARALLEL_WORKERS": "2"}, "DATABASE_PARALLEL_WORKERS cannot"),
+        (
+            {"DATABASE_POOLER": "pgbouncer", "DATABASE_URL": "sqlite:////tmp/lawzana-settings-test.sqlite3"},
+            "needs a postgres:// database URL",
+        ),
+        (
+            {
+                "DATABASE_URL": "sqlite:////tmp/lawzana-settings-test.sqlite3",
+                "DATABASE_REPLICA_URL": "postgres://lawzana@replica.internal:5432/lawzana",
+            },
+            "DATABASE_REPLICA_URL needs PostgreSQL",
+        ),
+    ],
+)
+def test_a_pooler_or_replica_that_cannot_work_is_refused(env, message):
+    result = _manage("check", **{"DATABASE_URL": "postgres://lawzana:secret@127.0.0.1:1/lawzana", **env})
+
+    assert result.returncode != 0
+    assert message.lower() in result.stderr.lower()
+
+
+def test_a_replica_url_adds_the_replica_and_its_router_and_none_without_it():
+    primary = "postgres://lawzana:secret@primary.internal:5432/lawzana"
+    replica = "postgres://lawzana:secret@replica.internal:5432/lawzana"
+
+    databases, routers = _database_settings(
+        DATABASE_URL=primary, DATABASE_REPLICA_URL=replica, DATABASE_POOLER="pgbouncer"
+    )
+    without, routers_without = _database_settings(DATABASE_URL=primary)
+
+    assert routers == ["lawzana.db_router.ReplicaRouter"]
+    assert databases["replica"]["HOST"] == "replica.internal"
+    # Treated like the primary (here: behind PgBouncer too).
+    assert {key: value for key, value in databases["replica"].items() if key not in ("HOST", "TEST")} == {
+        key: value for key, value in databases["default"].items() if key not in ("HOST", "TEST")
+    }
+    # The test suite has one database: the replica's alias reads the primary's test database.
+    assert databases["replica"]["TEST"]["MIRROR"] == "default"
+    assert list(without) == ["default"] and routers_without == []
 
 
 @pytest.mark.parametrize(
