@@ -289,7 +289,10 @@ def test_the_workers_consume_exactly_the_two_queues_and_every_routed_queue():
     default = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", None)
     routed |= {default} if default else set()
 
-    assert consumed == {"lawzana-worker-deliveries": {"deliveries"}, "lawzana-worker-housekeeping": {"housekeeping"}}
+    assert consumed == {
+        "lawzana-worker-deliveries": {"deliveries", "celery"},
+        "lawzana-worker-housekeeping": {"housekeeping"},
+    }
     assert routed <= QUEUES, routed - QUEUES
 
 
@@ -299,6 +302,7 @@ def test_there_is_exactly_one_beat_replaced_not_rolled():
     assert [beat["metadata"]["name"] for beat in beats] == ["lawzana-beat"]
     assert beats[0]["spec"]["replicas"] == 1 and beats[0]["spec"]["strategy"] == {"type": "Recreate"}
     assert containers(beats[0])[0]["command"] == ["celery", "-A", "lawzana", "beat", "--loglevel=INFO"]
+    assert containers(beats[0])[0]["livenessProbe"]["exec"]["command"][:3] == ["python", "manage.py", "beat_status"]
 
 
 def test_every_workload_runs_the_one_image_the_kustomization_names():
