@@ -86,7 +86,13 @@ def worker_env():
 
 
 @pytest.fixture
-def celery_worker(services, transactional_db, smtp_server, worker_env):
+def worker_queues():
+    """The queues the worker takes (-Q); None: every queue, as a worker started without -Q."""
+    return None
+
+
+@pytest.fixture
+def celery_worker(services, transactional_db, smtp_server, worker_env, worker_queues):
     """A real Celery worker process on the test database, sending mail to smtp_server."""
     db = settings.DATABASES["default"]
     database_url = (
@@ -106,7 +112,7 @@ def celery_worker(services, transactional_db, smtp_server, worker_env):
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "lawzana", "worker", "--pool=solo",
              "--loglevel=INFO", "--without-gossip", "--without-mingle", "--hostname",
-             f"test-{os.getpid()}@%h"],
+             f"test-{os.getpid()}@%h", *(["-Q", worker_queues] if worker_queues else [])],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
