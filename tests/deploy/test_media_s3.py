@@ -6,11 +6,13 @@ not its logo or a 500.
 moto is a development dependency (requirements.lock); without it these tests skip on a laptop
 and fail under CI=true."""
 
+import gc
 import io
 import logging
 import re
 import urllib.error
 import urllib.request
+import warnings
 
 import boto3
 import pytest
@@ -30,6 +32,16 @@ BUCKET = "lawzana-media"
 ACCESS_KEY_ID = "AKIAMOTOTESTKEY00001"
 SECRET_ACCESS_KEY = "moto-secret-that-must-never-be-logged-0123456789"
 CLOSED_PORT_ENDPOINT = "http://127.0.0.1:1"  # nothing listens on port 1: refused at once
+
+
+@pytest.fixture(autouse=True)
+def _drop_botocore_sockets():
+    """botocore leaves the sockets of failed connections (the unreachable bucket) to the garbage
+    collector, whose ResourceWarning would surface in whichever test runs next: collect here."""
+    yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.fixture(scope="module")
