@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.factories import CityFactory, PracticeAreaFactory, RegionFactory
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -83,6 +85,16 @@ def smtp_server():
 def worker_env():
     """Extra environment for the worker process; override in a test module or test."""
     return {"MATCH_DELIVERY_RETRY_BASE_SECONDS": "1"}
+
+
+@pytest.fixture
+def harbin_cyber(settings):
+    """Harbin and a practice area, requests matched at once (no email confirmation)."""
+    settings.LEAD_EMAIL_CONFIRMATION = False
+    settings.LEAD_FANOUT = 3
+    harbin = CityFactory(region=RegionFactory(name="Heilongjiang", slug="heilongjiang"), name="Harbin", slug="harbin")
+    cyber = PracticeAreaFactory(name="Cyber Law", slug="cyber-law")
+    return harbin, cyber
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from intake.models import Lead, Match
 from intake.services import submission
 from intake.tasks import matches_sweep
 from lawzana.celery import app
-from tests.factories import CityFactory, FirmFactory, PracticeAreaFactory, RegionFactory
+from tests.factories import FirmFactory, PracticeAreaFactory
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration
@@ -56,15 +56,6 @@ def broker_unreachable():
         app.conf.broker_url = original
         app._pool = None
         app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def harbin_cyber(settings):
-    settings.LEAD_EMAIL_CONFIRMATION = False
-    settings.LEAD_FANOUT = 3
-    harbin = CityFactory(region=RegionFactory(name="Heilongjiang", slug="heilongjiang"), name="Harbin", slug="harbin")
-    cyber = PracticeAreaFactory(name="Cyber Law", slug="cyber-law")
-    return harbin, cyber
 
 
 def test_a_submitted_request_reaches_exactly_the_right_firms_once(

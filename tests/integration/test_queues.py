@@ -12,7 +12,7 @@ from intake.models import Match
 from intake.tasks import leads_erase_expired
 from tests.factories import FirmFactory
 from tests.integration.conftest import wait_for
-from tests.integration.test_lead_pipeline import firm_messages, harbin_cyber, submit  # noqa: F401
+from tests.integration.test_lead_pipeline import firm_messages, submit
 
 pytestmark = pytest.mark.integration
 BACKLOG = 300
@@ -37,7 +37,7 @@ def test_a_request_is_delivered_while_housekeeping_waits_in_its_own_queue(
     celery_worker,
     smtp_server,
     harbin_cyber,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     harbin, cyber = harbin_cyber
     firms = [FirmFactory(cities=[harbin], practice_areas=[cyber], email=f"firm{i}@firms.example") for i in range(3)]
