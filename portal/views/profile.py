@@ -222,13 +222,16 @@ def profile_logo(request):
             except LogoRejected as exc:
                 form.add_error("logo", str(exc))
             except LogoStorageFailed:
-                form.add_error(
-                    None,
+                # Not the firm's mistake, so not a form error ("correct what is marked below"):
+                # a notice above the page as it was.
+                messages.error(
+                    request,
                     _(
-                        "Your logo could not be saved just now, so the current one is unchanged. "
+                        "Your logo could not be saved just now; nothing was changed. "
                         "Please try again in a few minutes."
                     ),
                 )
+                return redirect("portal:profile_logo", firm_slug=firm.slug)
             else:
                 messages.success(request, _("The new logo is saved."))
                 return redirect("portal:profile_logo", firm_slug=firm.slug)

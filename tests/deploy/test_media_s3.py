@@ -185,8 +185,10 @@ def test_an_unreachable_bucket_is_an_error_message_and_the_firm_keeps_its_logo(
 
     response = post_logo(client, firm, png((0, 255, 0, 255)))
 
-    assert response.status_code == 200
-    assert "Your logo could not be saved just now, so the current one is unchanged." in response.content.decode()
+    page = client.get(response["Location"])
+    assert (response.status_code, page.status_code) == (302, 200)
+    assert "Your logo could not be saved just now; nothing was changed." in page.content.decode()
+    assert "please correct what is marked below" not in page.content.decode()
     firm.refresh_from_db()
     assert firm.logo.name == kept
     assert "not stored: EndpointConnectionError" in caplog.text
