@@ -116,12 +116,12 @@ def test_tasks_queued_when_redis_restarts_or_loses_them_still_deliver_every_matc
 ):
     # No worker yet: the requests' tasks wait in Redis.
     leads = [submit(city=harbin, practice_area=cyber_law, email=f"client{i}@clients.example") for i in range(2)]
-    assert broker.queue_length("celery") == 2 * len(leads)  # a status email and a matching each
+    assert broker.queue_length("deliveries") == 2 * len(leads)  # a status email and a matching each
 
     if restart == "restart":
         broker.stop()
         broker.start()
-        assert broker.queue_length("celery") == 2 * len(leads)  # F3a: the append-only file kept them
+        assert broker.queue_length("deliveries") == 2 * len(leads)  # F3a: the append-only file kept them
     else:
         broker.flushall()  # F3b: a new, empty Redis
 
