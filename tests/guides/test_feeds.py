@@ -4,6 +4,7 @@ and a practice area's, each in the language of its address, and the pages that n
 import datetime
 import xml.etree.ElementTree as ET
 
+import html5lib
 import pytest
 from django.utils import timezone, translation
 
@@ -141,6 +142,28 @@ def test_an_unknown_city_or_practice_area_has_no_feed(client, harbin, cyber_law)
     assert client.get("/feeds/lawyers/china/atlantis.atom").status_code == 404
     assert client.get("/feeds/lawyers/atlantis/harbin.atom").status_code == 404
     assert client.get("/feeds/practice-areas/alchemy.atom").status_code == 404
+
+
+def _feed_hrefs(response):
+    """The feeds a page names in its head, each with a title for the reader's list."""
+    assert response.status_code == 200
+    document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    links = document.findall(".//head/link[@rel='alternate'][@type='application/atom+xml']")
+    assert all(link.get("title", "").startswith("Lawzana") for link in links)
+    return [link.get("href") for link in links]
+
+
+def test_pages_name_their_feeds_in_their_own_language(client, harbin, cyber_law):
+    guide = GuideFactory(published=True, city=harbin, practice_area=cyber_law)
+    city_feed = f"{SITE_URL}/feeds/lawyers/china/harbin.atom"
+
+    assert _feed_hrefs(client.get("/")) == [f"{SITE_URL}/feeds/guides.atom"]
+    assert _feed_hrefs(client.get(guide.get_absolute_url())) == [f"{SITE_URL}/feeds/guides.atom", city_feed]
+    assert _feed_hrefs(client.get(harbin.get_absolute_url())) == [city_feed]
+    assert _feed_hrefs(client.get(cyber_law.get_absolute_url())) == [
+        f"{SITE_URL}/feeds/practice-areas/{cyber_law.slug}.atom"
+    ]
+    assert _feed_hrefs(client.get(f"/{ZH}/")) == [f"{SITE_URL}/{ZH}/feeds/guides.atom"]
 
 
 def test_a_published_or_edited_guide_shows_in_the_kept_feed_on_the_next_request(
