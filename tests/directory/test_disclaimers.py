@@ -48,13 +48,14 @@ def china_notice(harbin):
 
 
 def test_the_landing_page_shows_the_areas_notice_where_there_is_one_and_the_countrys_elsewhere(
-    client, harbin, cyber_law, employment_law, china_notice
+    client, harbin, cyber_law, employment_law, china_notice, assert_valid_html
 ):
     DisclaimerFactory(country=harbin.country, practice_area=cyber_law, text_en=AREA_TEXT)
 
     cyber = page(client, harbin, cyber_law)
     employment = page(client, harbin, employment_law)
 
+    assert_valid_html(cyber)
     assert "Legal notice" in cyber
     assert AREA_TEXT in cyber and COUNTRY_TEXT not in cyber
     assert COUNTRY_TEXT in employment and AREA_TEXT not in employment
@@ -114,7 +115,9 @@ def test_html_in_a_notice_is_shown_as_text_with_its_line_breaks(client, harbin, 
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>Second line" in content
 
 
-def test_the_firm_profile_shows_its_countrys_notice_and_advertising_rules(client, harbin, cyber_law):
+def test_the_firm_profile_shows_its_countrys_notice_and_advertising_rules(
+    client, harbin, cyber_law, assert_valid_html
+):
     DisclaimerFactory(
         country=harbin.country, text_en=COUNTRY_TEXT, advertising_rules_en="Firms may not promise results."
     )
@@ -123,13 +126,14 @@ def test_the_firm_profile_shows_its_countrys_notice_and_advertising_rules(client
 
     content = client.get(firm.get_absolute_url()).content.decode()
 
+    assert_valid_html(content)
     assert COUNTRY_TEXT in content and AREA_TEXT not in content
     assert "Rules on lawyer advertising in China" in content
     assert "Firms may not promise results." in content
 
 
 def test_the_request_form_shows_the_chosen_places_and_areas_notice_before_sending(
-    client, settings, harbin, cyber_law, china_notice
+    client, settings, harbin, cyber_law, china_notice, assert_valid_html
 ):
     settings.LEAD_MIN_FILL_SECONDS = 0
     DisclaimerFactory(country=harbin.country, practice_area=cyber_law, text_en=AREA_TEXT)
@@ -141,6 +145,7 @@ def test_the_request_form_shows_the_chosen_places_and_areas_notice_before_sendin
     )
     details = client.get(response["Location"]).content.decode()
 
+    assert_valid_html(details)
     assert AREA_TEXT not in first  # nothing chosen yet
     assert AREA_TEXT in details and COUNTRY_TEXT not in details
     assert details.index(AREA_TEXT) < details.index('name="wizard_goto_step"')  # above the buttons
