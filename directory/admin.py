@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from reversion.admin import VersionAdmin
 
 from lawzana.admin import ReadOnlyAdminMixin
 
@@ -15,6 +16,7 @@ from .models import (
     Article,
     City,
     Country,
+    Disclaimer,
     Firm,
     FirmClaim,
     Invitation,
@@ -83,6 +85,18 @@ class PracticeAreaAdmin(TranslationAdmin):
 
     def get_inlines(self, request, obj):
         return [ChildAreaInline] if obj is not None and obj.is_group else []
+
+
+# Legal notices per country (and practice area): every save is a revision editors can compare
+# and restore (History), as for guides; a notice is made inactive, not deleted.
+@admin.register(Disclaimer)
+class DisclaimerAdmin(VersionAdmin, TranslationAdmin):
+    list_display = ("__str__", "practice_area", "is_active", "updated_at")
+    list_filter = ("is_active", "country")
+    list_select_related = ("country", "practice_area")
+    search_fields = ("country__name_en", "country__name_zh_hans", "practice_area__name_en", "text_en", "text_zh_hans")
+    autocomplete_fields = ("country", "practice_area")
+    fields = ("country", "practice_area", "text", "advertising_rules", "is_active")
 
 
 @admin.register(Language)

@@ -25,6 +25,8 @@ class DirectoryConfig(AppConfig):
         # deleted one, here.
         for name in ("Country", "Region", "City", "PracticeArea", "Language"):
             retire_pages_on_change(self.get_model(name), (page_tags.PLACES,))
+        # Legal notices too, saved by editors in the admin (a restored revision saves as well).
+        retire_pages_on_change(self.get_model("Disclaimer"), (page_tags.DISCLAIMERS,))
         post_delete.connect(_firm_deleted, sender=self.get_model("Firm"), dispatch_uid="page-cache-firm-deleted")
 
 

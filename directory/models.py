@@ -940,3 +940,68 @@ class ProfileViewMonth(models.Model):
 
     def __str__(self):
         return f"{self.firm}: {self.views} in {self.month:%Y-%m}"
+
+
+class Disclaimer(models.Model):
+    """The legal notice visitors see for one country, or for one practice area (or group) in it,
+    and the rules on lawyer advertising there, kept by editors with every revision
+    (directory/admin.py). directory.disclaimers.disclaimer_for() picks the one a page shows.
+
+    `text` and `advertising_rules` have a column per language (directory/translation.py):
+    English is required, Chinese falls back to it.
+    """
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="disclaimers", verbose_name=_("country")
+    )
+    practice_area = models.ForeignKey(
+        PracticeArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disclaimers",
+        verbose_name=_("practice area"),
+        help_text=_(
+            "Leave empty for the whole country. A practice area or group here replaces the "
+            "country's notice on its pages."
+        ),
+    )
+    text = models.TextField(
+        _("legal notice"),
+        help_text=_("Shown to visitors on guides, firm pages and the request form. Plain text; line breaks are kept."),
+    )
+    advertising_rules = models.TextField(
+        _("rules on lawyer advertising"),
+        blank=True,
+        help_text=_("What firms may and may not say about themselves here; shown on firm pages. Plain text."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("An inactive notice is not shown, and does not allow publishing.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["country__name", "practice_area__name"]
+        verbose_name = _("disclaimer")
+        verbose_name_plural = _("disclaimers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "practice_area"],
+                name="disclaimer_unique_country_practice_area",
+                violation_error_message=_(
+                    "This country already has a notice for this practice area: edit that one instead."
+                ),
+            ),
+            # NULLs are distinct in a unique index: the country-wide notice needs its own.
+            models.UniqueConstraint(
+                fields=["country"],
+                condition=models.Q(practice_area__isnull=True),
+                name="disclaimer_unique_country_wide",
+                violation_error_message=_("This country already has a country-wide notice: edit that one instead."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.practice_area_id is None:
+            return str(self.country)
+        return f"{self.country}: {self.practice_area}"

@@ -14,10 +14,14 @@ what it changed (lawzana.page_cache.retire), so only the pages showing it are re
 - nearby(country_id, area_id): the firms a city without any shows from elsewhere in its
   country, for one practice area (or group).
 - SEARCH: which firms and lawyers a search finds, and in what order.
+- DISCLAIMERS: the legal notices (directory/disclaimers.py) landing pages and firm profiles
+  show, or would show once one is added. Retired by any save of one (directory/apps.py): edits
+  are rare, and one tag also covers a notice moved to another country or area.
 """
 
 PLACES = "places"
 SEARCH = "search"
+DISCLAIMERS = "disclaimers"
 
 
 def firm(pk: int) -> str:

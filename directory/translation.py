@@ -13,7 +13,7 @@ from modeltranslation import settings as mt_settings
 from modeltranslation.translator import TranslationOptions, register
 from modeltranslation.utils import build_localized_fieldname, get_language
 
-from .models import City, Country, PracticeArea, Region
+from .models import City, Country, Disclaimer, PracticeArea, Region
 
 
 class NameTranslation(TranslationOptions):
@@ -55,3 +55,11 @@ def every_language(field: str) -> tuple[str, ...]:
     """The columns of `field` in every language, for only() lists: a name read with its
     translations deferred would cost a query per row."""
     return tuple(build_localized_fieldname(field, language) for language in mt_settings.AVAILABLE_LANGUAGES)
+
+
+@register(Disclaimer)
+class DisclaimerTranslation(TranslationOptions):
+    # An empty Chinese column reads as the English one (the fallback above).
+    fields = ("text", "advertising_rules")
+    required_languages = {"en": ("text",), "default": ()}
+    empty_values = ""

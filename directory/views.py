@@ -17,6 +17,7 @@ from lawzana.breadcrumbs import breadcrumbs
 from lawzana.page_cache import shared_page
 
 from . import page_tags, ranking
+from .disclaimers import disclaimer_for
 from .firm_slugs import could_be_slug
 from .images import LogoStorageFailed, logo_read
 from .models import Article, Firm
@@ -61,14 +62,22 @@ def _firm_detail(request, slug):
     if main_office is not None:
         trail.append((main_office.city.name, main_office.city.get_absolute_url()))
     trail.append((firm.name, firm.get_absolute_url()))
+    # The notice of the main office's country: where the firm is held to the advertising rules.
+    disclaimer = disclaimer_for(main_office.city.country_id) if main_office is not None else None
     response = render(
         request,
         "directory/firm_detail.html",
-        {"firm": firm, "firm_ld": _firm_ld(firm), "main_office": main_office, **breadcrumbs(*trail)},
+        {
+            "firm": firm,
+            "firm_ld": _firm_ld(firm),
+            "main_office": main_office,
+            "disclaimer": disclaimer,
+            **breadcrumbs(*trail),
+        },
     )
     # Served again from the cache, the page still counts as a view.
     response.shared_page_on_serve = ("directory.stats.profile_view_count", (firm.pk,))
-    response.page_tags = {page_tags.PLACES, page_tags.firm(firm.pk)}
+    response.page_tags = {page_tags.PLACES, page_tags.DISCLAIMERS, page_tags.firm(firm.pk)}
     return response
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
+from directory.disclaimers import publish_problem as disclaimer_problem
+
 from .models import FaqItem, Guide, GuideSource
 from .services import guide_publish, guide_set_status
 
@@ -47,6 +49,13 @@ class GuideAdminForm(forms.ModelForm):
                 self.add_error("last_reviewed_on", _("A published guide gives its review date."))
             elif reviewed_on > timezone.localdate():
                 self.add_error("last_reviewed_on", _("The review date cannot be in the future."))
+            # Checked when the guide goes live or moves, not on every edit of a live guide: a
+            # notice made inactive later must not stop its editors from correcting it.
+            city = cleaned.get("city")
+            if city is not None and (not was_published or "city" in self.changed_data):
+                problem = disclaimer_problem(city.country)
+                if problem:
+                    self.add_error("city", problem)
         return cleaned
 
 

@@ -10,6 +10,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from directory.disclaimers import publish_problem as disclaimer_problem
 from directory.models import City, PracticeArea
 from lawzana import seo
 from lawzana.i18n import TIME_STRINGS
@@ -357,6 +358,8 @@ class Guide(models.Model):
             source_count = self.sources.count() if self.pk else 0
         if source_count < 1:
             problems.append(_("List at least one source (law, regulation or official guidance)."))
+        if self.city_id is not None and (problem := disclaimer_problem(self.city.country)):
+            problems.append(problem)
         return problems
 
 

@@ -18,7 +18,8 @@ def guide_publish(*, guide: Guide, user=None, at: datetime | None = None) -> Gui
     """Publish a guide now, or schedule it when `at` is in the future.
 
     Refused (ValidationError listing every problem) when the guide does not name its
-    reviewer, its review date or at least one source.
+    reviewer, its review date or at least one source, or when its country has no active
+    legal notice (directory/disclaimers.py).
     """
     problems = guide.publish_problems()
     if problems:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from directory import page_tags as directory_tags
+from directory.disclaimers import disclaimer_for
 from directory.filters import FirmFilter
 from directory.models import City, Country, Firm, Office, PracticeArea
 from directory.selectors import best_firms_by_area, firms_nearby, firms_serving, with_card_data
@@ -331,6 +332,7 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False, guid
             "compare_max": settings.COMPARE_MAX_FIRMS,
             "is_preview": is_preview,
             "stale_after_months": settings.GUIDE_STALE_AFTER_MONTHS,
+            "disclaimer": disclaimer_for(city.country, area),
             **breadcrumbs(
                 (_("Cities"), reverse("guides:city_index")),
                 (city.name, city.get_absolute_url()),
@@ -341,6 +343,7 @@ def _render_landing(request, *, city, area, guide, firms, is_preview=False, guid
     # What the page shows, for the page cache (directory/page_tags.py, guides/page_tags.py).
     response.page_tags = {
         directory_tags.PLACES,
+        directory_tags.DISCLAIMERS,
         directory_tags.listing(city.pk, area.pk),
         guide_tags.guide_page(city.pk, area.pk),
         *(directory_tags.firm(firm.pk) for firm in [*page.object_list, *nearby]),

@@ -27,6 +27,7 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import SessionWizardView
 
+from directory.disclaimers import disclaimer_for_ids
 from directory.firm_slugs import could_be_slug
 from directory.models import Firm, Office
 from directory.selectors import firms_serving
@@ -268,8 +269,22 @@ class LeadWizard(SessionWizardView):
             session_hours=settings.SESSION_COOKIE_AGE // 3600,
             email_confirmation=settings.LEAD_EMAIL_CONFIRMATION,
             description_max=DESCRIPTION_MAX,
+            disclaimer=self.chosen_place_disclaimer(),
         )
         return context
+
+    def chosen_place_disclaimer(self):
+        """The legal notice for the city's country and the practice area the client chose, on the
+        steps after the first (which chooses them); None on the first or without a notice."""
+        if self.steps.current == self.steps.first:
+            return None
+        data = self.storage.get_step_data(self.steps.first) or {}
+        prefix = self.get_form_prefix(self.steps.first)
+        city, area = data.get(f"{prefix}-city", ""), data.get(f"{prefix}-practice_area", "")
+        # Stored only once valid; still, the session is never trusted to hold numbers.
+        if not (str(city).isdigit() and str(area).isdigit()):
+            return None
+        return disclaimer_for_ids(city_id=int(city), practice_area_id=int(area))
 
     def render(self, form=None, in_place=False, **kwargs):
         if self.request.method != "POST" or in_place:

@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import User
-from directory.models import City, Country, PracticeArea, Region
+from directory.models import City, Country, Disclaimer, PracticeArea, Region
 from guides.models import FaqItem, Guide, GuideSource
 
 
@@ -63,6 +63,19 @@ class PracticeAreaFactory(factory.django.DjangoModelFactory):
     parent = factory.SubFactory(PracticeAreaGroupFactory)
     name = factory.Sequence(lambda n: f"Area {n}")
     slug = factory.Sequence(lambda n: f"area-{n}")
+
+
+class DisclaimerFactory(factory.django.DjangoModelFactory):
+    """A country's active legal notice in English; pass practice_area for an area's, text_zh_hans for Chinese."""
+
+    class Meta:
+        model = Disclaimer
+
+    country = factory.SubFactory(CountryFactory)
+    practice_area = None
+    text_en = factory.Sequence(lambda n: f"General information, not legal advice ({n}).")
+    advertising_rules_en = "Firms may not promise outcomes."
+    is_active = True
 
 
 class GuideFactory(factory.django.DjangoModelFactory):

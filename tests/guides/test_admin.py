@@ -19,6 +19,8 @@ from guides.admin import GuideAdmin
 from guides.models import Guide
 from tests.factories import (
     CityFactory,
+    CountryFactory,
+    DisclaimerFactory,
     EditorFactory,
     GuideFactory,
     GuideSourceFactory,
@@ -51,6 +53,16 @@ EDITOR_PERMISSIONS = {
     "directory.view_country",
     "directory.view_practicearea",
 }
+
+# Editors may also write the countries' legal notices (directory/migrations/0016_disclaimer.py).
+DISCLAIMER_PERMISSIONS = {"directory.add_disclaimer", "directory.change_disclaimer", "directory.view_disclaimer"}
+
+
+@pytest.fixture(autouse=True)
+def china_has_a_legal_notice(db):
+    """Publishing needs the country's notice (directory/disclaimers.py): the guides here are in China."""
+    return DisclaimerFactory(country=CountryFactory())
+
 
 SOURCE = {
     "title": "Personal Information Protection Law",
@@ -122,7 +134,7 @@ def test_the_editors_group_has_exactly_the_permissions_the_migration_grants():
 
     granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
 
-    assert granted == EDITOR_PERMISSIONS
+    assert granted == EDITOR_PERMISSIONS | DISCLAIMER_PERMISSIONS
     assert {f"{app}.{codename}" for app, codename in migration.EDITOR_PERMISSIONS} == EDITOR_PERMISSIONS
 
 

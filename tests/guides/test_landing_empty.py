@@ -23,8 +23,9 @@ from tests.sitemaps import sitemap_text
 pytestmark = pytest.mark.django_db
 
 NOINDEX = '<meta name="robots" content="noindex">'
-# City, area, guide, the (empty) first page of firms, the nearby firms and their offices.
-EMPTY_LANDING_QUERY_BUDGET = 6
+# City, area, guide, the (empty) first page of firms, the nearby firms and their offices, and the
+# country's legal notice (directory/disclaimers.py).
+EMPTY_LANDING_QUERY_BUDGET = 7
 
 
 @pytest.fixture

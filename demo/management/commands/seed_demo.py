@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.disclaimers import seed_disclaimers
 from demo.firms import seed_firms
 from demo.guides import seed_guides
 from demo.places import seed_places
@@ -83,6 +84,8 @@ class Command(BaseCommand):
             # A revision per run that changed a guide, so editors can restore the demo text.
             with reversion.create_revision():
                 reversion.set_comment("Demo content loaded by seed_demo.")
+                # The countries' legal notices first: a guide is published only where one is.
+                seed_disclaimers(places=places, tally=tally)
                 seed_guides(places=places, tally=tally)
             # Fictional firms with offices, lawyers, fees, reviews and verifications.
             seed_firms(places=places, tally=tally)

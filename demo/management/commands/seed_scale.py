@@ -16,7 +16,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from directory.models import City, Country, Firm, Language, Lawyer, Office, PracticeArea, Region, Review, Verification
+from directory.models import (
+    City,
+    Country,
+    Disclaimer,
+    Firm,
+    Language,
+    Lawyer,
+    Office,
+    PracticeArea,
+    Region,
+    Review,
+    Verification,
+)
 from directory.services.firms import firms_refresh
 from guides.models import Guide, GuideSource
 
@@ -156,7 +168,9 @@ class Command(BaseCommand):
         deleted += Region.objects.filter(slug__startswith=SCALE).delete()[0]
         deleted += PracticeArea.objects.filter(slug__startswith=SCALE, parent__isnull=False).delete()[0]
         deleted += PracticeArea.objects.filter(slug__startswith=SCALE).delete()[0]
-        deleted += Country.objects.filter(slug__startswith=SCALE, regions__isnull=True).delete()[0]
+        countries = Country.objects.filter(slug__startswith=SCALE, regions__isnull=True)
+        deleted += Disclaimer.objects.filter(country__in=countries).delete()[0]
+        deleted += countries.delete()[0]
         return f"{deleted} rows deleted"
 
     # --- places and taxonomy -------------------------------------------------------------
@@ -177,6 +191,10 @@ class Command(BaseCommand):
             for code, name in SCALE_COUNTRIES:
                 slug = name.lower().replace(" ", "-")  # "scale-country-a"
                 countries.append(Country.objects.create(code=code, name=name, slug=slug))
+        # A guide is published only in a country with a legal notice (directory/disclaimers.py).
+        for country in countries:
+            if not Disclaimer.objects.filter(country=country, practice_area__isnull=True).exists():
+                Disclaimer.objects.create(country=country, text_en="Generated legal notice for load tests.")
         n_regions = math.ceil(count / CITIES_PER_REGION)
         Region.objects.bulk_create(
             Region(
