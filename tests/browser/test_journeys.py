@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from intake.models import Lead, Match
 from intake.services import submission
 from tests.browser.conftest import emails_to, link_in, sign_in, with_password
-from tests.factories import EditorFactory, FirmFactory, email_verify
+from tests.factories import DisclaimerFactory, EditorFactory, FirmFactory, email_verify
 
 pytestmark = pytest.mark.browser
 
@@ -178,6 +178,8 @@ def test_the_firm_accepts_with_two_factors_and_sees_the_contact_details_the_clie
 
 def test_an_editor_drafts_previews_and_publishes_a_guide_that_then_appears_publicly(people, harbin, cyber_law):
     FirmFactory(name="Songhua Data Law", cities=[harbin], practice_areas=[cyber_law])
+    # A guide is published only where the country has a legal notice (directory/disclaimers.py).
+    DisclaimerFactory(country=harbin.country, text_en="General information about China, not legal advice.")
     editor = with_password(email_verify(EditorFactory(email="li.na@lawzana.example")))
     public_url = f"/lawyers/china/{harbin.slug}/{cyber_law.slug}/"
 

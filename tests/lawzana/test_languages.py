@@ -71,7 +71,9 @@ def _switch(response):
 
 def _alternates(response):
     head = _tree(response).find("head")
-    return {link.get("hreflang"): link.get("href") for link in head.iter("link") if link.get("rel") == "alternate"}
+    # The language versions: alternates with a hreflang (the guides' Atom feeds are alternates too).
+    languages = [link for link in head.iter("link") if link.get("rel") == "alternate" and link.get("hreflang")]
+    return {link.get("hreflang"): link.get("href") for link in languages}
 
 
 def _lang(response):
