@@ -162,7 +162,7 @@ class VerifiedFilter(admin.SimpleListFilter):
 class FirmAdmin(admin.ModelAdmin):
     list_display = ("name", "is_listed", "verified_badge", "rating_average", "review_count", "ranking_score")
     list_filter = ("is_listed", VerifiedFilter, "is_accepting_leads", "size", "languages")
-    search_fields = ("name", "slug", "email")
+    search_fields = ("name", "slug", "email", "licence_number")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("languages", "practice_areas")
     readonly_fields = (
@@ -173,7 +173,7 @@ class FirmAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("name", "slug", "tagline", "description_md", "tagline_zh_hans", "description_md_zh_hans")}),
-        (_("Facts"), {"fields": ("year_established", "size", "languages", "practice_areas")}),
+        (_("Facts"), {"fields": ("licence_number", "year_established", "size", "languages", "practice_areas")}),
         (_("Contact"), {"fields": ("website", "email", "phone")}),
         (_("Listing and requests"), {"fields": ("is_listed", "is_accepting_leads", "lead_capacity_per_week")}),
         (

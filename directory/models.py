@@ -22,6 +22,7 @@ from lawzana.i18n import close_han_gaps
 from lawzana.markdown import render_markdown
 
 from .firm_slugs import validate_firm_slug
+from .licences import LICENCE_MAX_LENGTH, normalise_licence, validate_licence_for_country, validate_licence_format
 
 
 class Country(models.Model):
@@ -280,6 +281,15 @@ class Firm(models.Model):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Finds the same firm twice (directory.importing) and is shown on the profile. Stored
+    # normalised (directory.licences); a Chinese firm's is checked as a unified social credit code.
+    licence_number = models.CharField(
+        _("licence number"),
+        max_length=LICENCE_MAX_LENGTH,
+        blank=True,
+        validators=[validate_licence_format],
+        help_text=_("For a firm in China, its 18-character unified social credit code."),
+    )
     languages = models.ManyToManyField(Language, related_name="firms", blank=True, verbose_name=_("spoken languages"))
     practice_areas = models.ManyToManyField(
         PracticeArea,
@@ -353,6 +363,12 @@ class Firm(models.Model):
                 | models.Q(rating_average__gte=1, rating_average__lte=5),
                 name="firm_rating_average_1_to_5",
             ),
+            models.UniqueConstraint(
+                fields=["licence_number"],
+                condition=~models.Q(licence_number=""),
+                name="firm_unique_licence_number",
+                violation_error_message=_("Another firm has this licence number."),
+            ),
         ]
         indexes = [
             # Listings: listed firms ordered by rank.
@@ -363,12 +379,29 @@ class Firm(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.licence_number = normalise_licence(self.licence_number)
         self.description_html = render_markdown(self.description_md)
         self.description_html_zh_hans = render_markdown(self.description_md_zh_hans)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("directory:firm_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        self.licence_number = normalise_licence(self.licence_number)
+        if self.licence_number:
+            try:
+                validate_licence_for_country(self.licence_number, self.main_country_code())
+            except ValidationError as exc:
+                raise ValidationError({"licence_number": exc.messages}) from None
+
+    def main_country_code(self) -> str | None:
+        """The country of the main office (the headquarters, else the first office)."""
+        if self.pk is None:
+            return None
+        office = self.offices.select_related("city__country").order_by("-is_headquarters", "pk").first()
+        return office.city.country.code if office else None
 
     # The language each of the firm's own texts is written in: the plain field holds English.
     TEXT_LANGUAGES = ("en", "zh-hans")
