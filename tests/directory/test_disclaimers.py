@@ -61,6 +61,22 @@ def test_the_landing_page_shows_the_areas_notice_where_there_is_one_and_the_coun
     assert COUNTRY_TEXT in employment and AREA_TEXT not in employment
 
 
+def test_under_a_guide_the_notice_joins_the_guides_disclaimer_instead_of_a_second_box(
+    client, harbin, cyber_law, china_notice, assert_valid_html
+):
+    guide = GuideFactory(city=harbin, practice_area=cyber_law)
+    GuideSourceFactory(guide=guide)
+    guide_publish(guide=guide)
+
+    content = page(client, harbin, cyber_law)
+
+    assert_valid_html(content)
+    assert content.count(">Disclaimer</h2>") == 1
+    assert ">Legal notice</h2>" not in content
+    assert "Legal notice for China:" in content and COUNTRY_TEXT in content
+    assert content.index('id="disclaimer-heading"') < content.index(COUNTRY_TEXT)
+
+
 def test_a_groups_notice_covers_its_areas(client, harbin, cyber_law, china_notice):
     DisclaimerFactory(country=harbin.country, practice_area=cyber_law.parent, text_en="For all technology matters.")
 
