@@ -3,15 +3,23 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db import models
 from django.db.models import Case, When
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.results import RowResult
+from import_export.tmp_storages import MediaStorage
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
 from lawzana.admin import ReadOnlyAdminMixin
 
+from .disclaimers import warn_missing_notices
+from .importing import FirmResource
 from .models import (
     Article,
     City,
@@ -98,6 +106,11 @@ class DisclaimerAdmin(VersionAdmin, TranslationAdmin):
     autocomplete_fields = ("country", "practice_area")
     fields = ("country", "practice_area", "text", "advertising_rules", "is_active")
 
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            warn_missing_notices(request)
+        return super().changelist_view(request, extra_context)
+
 
 @admin.register(Language)
 class LanguageAdmin(admin.ModelAdmin):
@@ -158,8 +171,95 @@ class VerifiedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FirmImportForm(ImportForm):
+    skip_refused = forms.BooleanField(
+        label=_("Leave out the refused rows"),
+        required=False,
+        help_text=_(
+            "Without this, a file with any refused row imports nothing: fix those rows and upload the file "
+            "again. With it, the preview marks them as left out and the other rows can be imported."
+        ),
+    )
+
+
+class FirmConfirmImportForm(ConfirmImportForm):
+    skip_refused = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class FirmImportExportMixin(ImportExportMixin):
+    """Operators import a city's firms from CSV or Excel with a per-row preview, and export the
+    same columns (directory/importing.py; README.md, "Importing firms")."""
+
+    resource_classes = [FirmResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    import_form_class = FirmImportForm
+    confirm_form_class = FirmConfirmImportForm
+    import_template_name = "admin/directory/firm/import.html"
+    # The file waits between the preview and the confirmation in the media storage, which all
+    # web hosts share (an S3 bucket in production), not in one host's temporary folder.
+    tmp_storage_class = MediaStorage
+
+    def has_import_permission(self, request):
+        # An import both adds firms and changes them.
+        return request.user.has_perms(["directory.add_firm", "directory.change_firm"])
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("directory.view_firm")
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        return {"skip_refused": bool(getattr(form, "cleaned_data", {}).get("skip_refused"))}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["skip_refused"] = import_form.cleaned_data.get("skip_refused", False)
+        return initial
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.pop("request", None)
+        # The confirmed import is one transaction: a row refused now (the database changed
+        # since the preview) rolls back every row, unless refused rows are left out on purpose.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _(
+                    "Nothing was imported: some rows are refused now that were not in the preview (another "
+                    "change came first). Upload the file again to see them."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:directory_firm_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        left_out = sum(1 for row in result.rows if getattr(row, "skipped_on_purpose", False))
+        self.message_user(
+            request,
+            _(
+                "Import done: %(new)d firms added, %(updated)d updated, %(unchanged)d unchanged, %(left_out)d rows "
+                "left out. New firms stay unlisted until you verify and list them; send each its claim link "
+                "(the export's claim_link column)."
+            )
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "unchanged": totals[RowResult.IMPORT_TYPE_SKIP] - left_out,
+                "left_out": left_out,
+            },
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Firm)
-class FirmAdmin(admin.ModelAdmin):
+class FirmAdmin(FirmImportExportMixin, admin.ModelAdmin):
     list_display = ("name", "is_listed", "verified_badge", "rating_average", "review_count", "ranking_score")
     list_filter = ("is_listed", VerifiedFilter, "is_accepting_leads", "size", "languages")
     search_fields = ("name", "slug", "email", "licence_number")

@@ -58,3 +58,27 @@ def publish_problem(country: Country) -> str | None:
         "%(country)s has no active legal notice: an editor adds one for the whole country "
         "(Directory › Disclaimers) before a guide there is published."
     ) % {"country": country.name}
+
+
+def countries_without_notice() -> list[Country]:
+    """Countries with at least one city and no active country-wide notice: their pages show no
+    notice and their guides cannot be published. A database upgraded from before notices
+    existed starts with every country here; the admin lists them (warn_missing_notices)."""
+    covered = Disclaimer.objects.filter(practice_area__isnull=True, is_active=True).values("country_id")
+    return list(Country.objects.filter(cities__isnull=False).exclude(pk__in=covered).distinct().order_by("name"))
+
+
+def warn_missing_notices(request) -> None:
+    """An admin warning on the lists of notices and guides, naming the countries without one."""
+    from django.contrib import messages
+
+    missing = countries_without_notice()
+    if missing:
+        messages.warning(
+            request,
+            _(
+                "No active legal notice for %(countries)s: their pages show none and their guides cannot be "
+                "published. Add one for the whole country in Directory › Disclaimers."
+            )
+            % {"countries": ", ".join(country.name for country in missing)},
+        )

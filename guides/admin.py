@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from directory.disclaimers import publish_problem as disclaimer_problem
+from directory.disclaimers import warn_missing_notices
 
 from .models import FaqItem, Guide, GuideSource
 from .services import guide_publish, guide_set_status
@@ -168,6 +169,11 @@ class GuideAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_language_versions()
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            warn_missing_notices(request)
+        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "reversion",
+    # The admin's import and export of firms (directory/importing.py): its templates and static.
+    "import_export",
     "csp",
     "allauth",
     "allauth.account",

@@ -280,3 +280,22 @@ def test_the_notice_costs_the_landing_page_at_most_one_query(
         assert COUNTRY_TEXT not in page(client, shanghai, cyber_law)
 
     assert len(with_notice) - len(without) <= 1
+
+
+def test_the_admin_names_the_countries_without_a_notice_as_an_upgraded_database_has(client, harbin):
+    germany = CountryFactory(name="Germany", slug="germany", code="DE")
+    CityFactory(region=RegionFactory(country=germany), name="Berlin", slug="berlin")
+    CountryFactory(name="Japan", slug="japan", code="JP")  # no city: no page needs a notice
+    switched_off = DisclaimerFactory(country=germany, is_active=False)  # as good as none
+    client.force_login(EditorFactory())
+
+    for url in (reverse("admin:directory_disclaimer_changelist"), reverse("admin:guides_guide_changelist")):
+        content = client.get(url).content.decode()
+        assert "No active legal notice for China, Germany:" in content
+        assert "Japan, " not in content and ", Japan" not in content
+
+    DisclaimerFactory(country=harbin.country)
+    switched_off.is_active = True
+    switched_off.save()
+    content = client.get(reverse("admin:guides_guide_changelist")).content.decode()
+    assert "No active legal notice" not in content
