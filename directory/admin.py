@@ -41,7 +41,13 @@ from .models import (
     Verification,
 )
 from .services.firms import firms_refresh
-from .services.memberships import PortalError, firm_claim_approve, firm_claim_reject
+from .services.memberships import (
+    PortalError,
+    claim_invite_url,
+    firm_claim_approve,
+    firm_claim_reject,
+    firm_has_owner,
+)
 from .services.reviews import review_flag_resolve, review_publish, review_reject
 
 
@@ -267,7 +273,7 @@ class FirmAdmin(FirmImportExportMixin, admin.ModelAdmin):
     autocomplete_fields = ("languages", "practice_areas")
     readonly_fields = (
         "verified_on", "rating_average", "review_count", "verified_review_count", "completeness",
-        "median_response_hours", "ranking_score",
+        "median_response_hours", "ranking_score", "claim_link",
     )  # fmt: skip
     inlines = [OfficeInline, LawyerInline, ServiceFeeInline, SocialLinkInline, ArticleInline, VerificationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -276,6 +282,7 @@ class FirmAdmin(FirmImportExportMixin, admin.ModelAdmin):
         (_("Facts"), {"fields": ("licence_number", "year_established", "size", "languages", "practice_areas")}),
         (_("Contact"), {"fields": ("website", "email", "phone")}),
         (_("Listing and requests"), {"fields": ("is_listed", "is_accepting_leads", "lead_capacity_per_week")}),
+        (_("Portal"), {"fields": ("claim_link",)}),
         (
             _("Derived (recomputed on save)"),
             {
@@ -301,6 +308,23 @@ class FirmAdmin(FirmImportExportMixin, admin.ModelAdmin):
     @admin.display(description=_("verified"), boolean=True)
     def verified_badge(self, obj):
         return obj.is_verified
+
+    @admin.display(description=_("claim link"))
+    def claim_link(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Available once the firm is saved.")
+        if firm_has_owner(obj):
+            return _("Managed by its owner in the portal.")
+        # Shown as text to copy, not a link: an operator following it would be on the claim page
+        # as themselves.
+        return format_html(
+            '<code class="claim-link">{}</code><div class="help">{}</div>',
+            claim_invite_url(obj),
+            _(
+                "Send this link to the firm. It opens the page where someone at the firm asks to manage it, "
+                "even while the firm is not listed; they still prove that they work there."
+            ),
+        )
 
 
 class ReviewActionForm(ActionForm):

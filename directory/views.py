@@ -64,6 +64,10 @@ def _firm_detail(request, slug):
     trail.append((firm.name, firm.get_absolute_url()))
     # The notice of the main office's country: where the firm is held to the advertising rules.
     disclaimer = disclaimer_for(main_office.city.country_id) if main_office is not None else None
+    # The office Firm.main_country_code() goes by, which decided how the licence number was
+    # validated; picked from the offices already loaded rather than asked for again.
+    licence_office = min(offices, key=lambda office: (not office.is_headquarters, office.pk), default=None)
+    licence_is_uscc = licence_office is not None and licence_office.city.country.code.upper() == "CN"
     response = render(
         request,
         "directory/firm_detail.html",
@@ -72,6 +76,7 @@ def _firm_detail(request, slug):
             "firm_ld": _firm_ld(firm),
             "main_office": main_office,
             "disclaimer": disclaimer,
+            "licence_is_uscc": licence_is_uscc,
             **breadcrumbs(*trail),
         },
     )

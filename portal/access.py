@@ -63,8 +63,9 @@ def portal_view(view=None, *, owner_only: bool = False, mfa: bool = True):
 
 
 def _to_mfa_setup(request):
-    """To the page that explains the second factor, coming back here once it is set up."""
-    return redirect(f"{reverse('portal:mfa_required')}?next={quote(request.path)}")
+    """To the page that explains the second factor, coming back here once it is set up. With
+    the query string: a firm's claim invitation (?invite=) is what opens an unlisted firm."""
+    return redirect(f"{reverse('portal:mfa_required')}?next={quote(request.get_full_path())}")
 
 
 def signed_in_with_mfa(view):

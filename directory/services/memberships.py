@@ -1,5 +1,6 @@
-"""How firms join the portal and manage their team: creating a firm, claiming a listed one,
-invitations and memberships, and the firm's request settings.
+"""How firms join the portal and manage their team: creating a firm, claiming a listed one (or
+an unlisted one that operators invited to claim), invitations and memberships, and the firm's
+request settings.
 
 Every function writes in one transaction and sends its emails only after the commit; rows
 that can race (a claim, an invitation, a firm's memberships) are locked first.
@@ -8,6 +9,7 @@ that can race (a claim, an invitation, a firm's memberships) are locked first.
 import logging
 from collections.abc import Collection, Iterable
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,6 +31,7 @@ from .firms import firms_refresh
 logger = logging.getLogger(__name__)
 
 CLAIM_SALT = "directory.firm_claim"
+CLAIM_INVITE_SALT = "directory.firm_claim_invite"
 INVITATION_SALT = "directory.invitation"
 MAX_UNLISTED_FIRMS_PER_USER = 3
 SLUG_MAX_LENGTH = 200
@@ -173,6 +176,36 @@ def _expire_stale_email_claims(*, user, firm: Firm) -> None:
         status=FirmClaim.Status.PENDING,
         created_at__lt=timezone.now() - timedelta(days=settings.PORTAL_CLAIM_LINK_DAYS),
     ).update(status=FirmClaim.Status.REJECTED, decided_at=timezone.now(), decision_note="The link expired unused.")
+
+
+def _claim_invite_signer() -> signing.Signer:
+    # Without a timestamp: the same firm always gets the same link, so one sent last month and
+    # the one the admin shows today are the same.
+    return signing.Signer(salt=CLAIM_INVITE_SALT)
+
+
+def claim_invite_token(firm: Firm) -> str:
+    return _claim_invite_signer().sign_object([firm.pk, firm.slug])
+
+
+def claim_invite_url(firm: Firm) -> str:
+    """The link operators send to a firm nobody manages yet (an imported one is unlisted): it
+    opens the firm's claim page, where the person still proves they work there. It never
+    expires, since it grants nothing by itself; a new slug makes the old links stop working."""
+    path = reverse("portal:firm_claim", kwargs={"slug": firm.slug})
+    return f"{settings.SITE_URL}{path}?{urlencode({'invite': claim_invite_token(firm)}, safe=':')}"
+
+
+def claim_invite_valid(firm: Firm, token: str | None) -> bool:
+    """Whether `token` is this firm's claim invitation: one made for another firm, or changed
+    in any way, is not."""
+    if not token:
+        return False
+    try:
+        pk, slug = _claim_invite_signer().unsign_object(token)
+    except (signing.BadSignature, TypeError, ValueError):
+        return False
+    return pk == firm.pk and slug == firm.slug
 
 
 def claim_link(claim: FirmClaim) -> str:

@@ -1,11 +1,13 @@
-"""Joining the portal: create a firm, claim a listed one, confirm an emailed claim link, accept a
-colleague's invitation. These pages belong to no firm yet; like every firm page they need a
-signed-in user with a second factor (portal.access.signed_in_with_mfa)."""
+"""Joining the portal: create a firm, claim a listed one (or an unlisted one with the operators'
+invitation), confirm an emailed claim link, accept a colleague's invitation. These pages belong
+to no firm yet; like every firm page they need a signed-in user with a second factor
+(portal.access.signed_in_with_mfa)."""
 
 from django.conf import settings as conf
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Subquery
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -64,7 +66,7 @@ def firm_create(request):
     )
 
 
-# --- Claiming a listed firm -----------------------------------------------------------------
+# --- Claiming a listed firm, or an unlisted one with the operators' invitation ---------
 
 
 @signed_in_with_mfa
@@ -101,10 +103,21 @@ def firm_claim_search(request):
     )
 
 
+def _claimable_firm(slug: str, invite: str) -> Firm:
+    """A listed firm; an unlisted one only with its claim invitation (claim_invite_url), so
+    that the portal never tells who guesses a slug that an unlisted firm exists."""
+    firm = Firm.objects.filter(slug=slug).first()
+    if firm is None or not (firm.is_listed or memberships.claim_invite_valid(firm, invite)):
+        raise Http404("No listed firm with this address.")
+    return firm
+
+
 @signed_in_with_mfa
 @require_http_methods(["GET", "HEAD", "POST"])
 def firm_claim(request, slug):
-    firm = get_object_or_404(Firm.objects.listed(), slug=slug)
+    # The link puts the invitation in the address; the forms carry it on in a hidden field.
+    invite = request.POST.get("invite") or request.GET.get("invite", "")
+    firm = _claimable_firm(slug, invite)
     membership = Membership.objects.filter(user=request.user, firm=firm).first()
     if membership is not None and membership.is_owner:
         messages.info(request, _("You already manage %(firm)s.") % {"firm": firm.name})
@@ -160,6 +173,7 @@ def firm_claim(request, slug):
             "days": conf.PORTAL_CLAIM_LINK_DAYS,
             "form": form,
             "pending": pending,
+            "invite": invite if not firm.is_listed else "",
         },
         status=status,
     )
@@ -176,7 +190,16 @@ def claim_confirm(request, signed):
     except LinkProblem as problem:
         return _link_problem(request, problem.reason, kind="claim")
     if request.method == "POST":
-        messages.success(request, _("You now manage %(firm)s on Lawzana.") % {"firm": claim.firm.name})
+        if claim.firm.is_listed:
+            message = _("You now manage %(firm)s on Lawzana.")
+        else:
+            # Claiming proves who manages the firm, not the firm itself: operators still verify
+            # it before it is listed.
+            message = _(
+                "You now manage %(firm)s on Lawzana. Our operators verify the firm before it is listed and "
+                "receives requests; meanwhile, complete the profile."
+            )
+        messages.success(request, message % {"firm": claim.firm.name})
         return redirect("portal:dashboard", firm_slug=claim.firm.slug)
     return render(request, "portal/onboarding/claim_confirm.html", {"claim": claim, "firm": claim.firm})
 

@@ -116,6 +116,7 @@ class World:
             slug="heilongjiang-songhua-river-international-cross-border-data-protection",
             email=LONG_EMAIL,
             website=LONG_URL,
+            licence_number="RAK-HLJ/2026.000000000000000000000000001",  # one word of the 40 allowed
             tagline=f"Cross-border data protection, {LONG_WORD}, PIPL and GDPR for companies in Heilongjiang",
             description_md=f"{DESCRIPTION}\n\n" * 3,
             cities=[harbin],

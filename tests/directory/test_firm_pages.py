@@ -13,9 +13,12 @@ from django.utils.dateformat import format as date_format
 
 from tests.factories import (
     ArticleFactory,
+    CityFactory,
+    CountryFactory,
     FirmFactory,
     LawyerFactory,
     OfficeFactory,
+    RegionFactory,
     ReviewFactory,
     ServiceFeeFactory,
     SocialLinkFactory,
@@ -457,3 +460,42 @@ def test_the_profile_has_a_breadcrumb_for_people_and_search_engines(client, firm
         (3, "Harbin", f"{SITE_URL}{harbin.get_absolute_url()}"),
         (4, "Songhua River Law", f"{SITE_URL}{PROFILE}"),
     ]
+
+
+# --- The licence number -----------------------------------------------------------------------
+
+
+def test_a_chinese_firm_shows_its_unified_social_credit_code(client, firm, assert_valid_html):
+    firm.licence_number = "91230100MA1B2C3D49"
+    firm.save()
+
+    response = client.get(PROFILE)
+
+    assert_valid_html(response.content)
+    content = response.content.decode()
+    assert "<dt>Unified social credit code</dt><dd>91230100MA1B2C3D49</dd>" in content
+    assert "Licence number" not in content
+
+
+def test_a_firm_elsewhere_shows_its_licence_number(client, harbin):
+    berlin = CityFactory(
+        name="Berlin",
+        slug="berlin",
+        region=RegionFactory(country=CountryFactory(name="Germany", slug="germany", code="DE")),
+    )
+    firm = FirmFactory(name="Spree Recht", slug="spree-recht", licence_number="RAK-B/12345")
+    OfficeFactory(firm=firm, city=harbin, is_headquarters=False)
+    OfficeFactory(firm=firm, city=berlin, is_headquarters=True)
+
+    content = client.get("/firms/spree-recht/").content.decode()
+
+    # The headquarters decide, as for the validation of the number (Firm.main_country_code).
+    assert "<dt>Licence number</dt><dd>RAK-B/12345</dd>" in content
+    assert "Unified social credit code" not in content
+
+
+def test_a_firm_without_a_licence_number_shows_none(client, firm):
+    content = client.get(PROFILE).content.decode()
+
+    assert "Unified social credit code" not in content
+    assert "Licence number" not in content
