@@ -187,6 +187,29 @@ class FirmImportForm(ImportForm):
         ),
     )
 
+    # The format follows the file's name (.csv or .xlsx) without script: the library's guess
+    # runs in the browser only.
+    EXTENSIONS = {".csv": CSV, ".xlsx": XLSX}
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = list(formats)
+        self.fields["format"].required = False
+        self.fields["format"].help_text = _("Leave “---” to go by the file's name: .csv or .xlsx.")
+        self.fields["format"].choices = [("", "---"), *self.fields["format"].choices[1:]]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is not None and not cleaned.get("format"):
+            extension = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+            format_class = self.EXTENSIONS.get(extension)
+            if format_class not in self.formats:
+                self.add_error("import_file", _("Upload a .csv or .xlsx file, or choose its format."))
+            else:
+                cleaned["format"] = str(self.formats.index(format_class))
+        return cleaned
+
 
 class FirmConfirmImportForm(ConfirmImportForm):
     skip_refused = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -800,6 +800,7 @@ class FirmResource(resources.ModelResource):
         result.left_out = sum(1 for row in result.rows if getattr(row, "skipped_on_purpose", False))
         result.unchanged = result.totals[RowResult.IMPORT_TYPE_SKIP] - result.left_out
         result.refused = result.totals[RowResult.IMPORT_TYPE_INVALID] + result.totals[RowResult.IMPORT_TYPE_ERROR]
+        result.writes = result.totals[RowResult.IMPORT_TYPE_NEW] + result.totals[RowResult.IMPORT_TYPE_UPDATE]
         # Rank, completeness and search text of the firms written; a dry run is rolled back.
         if not kwargs.get("dry_run") and self.touched and not result.has_errors():
             firms_refresh(firm_ids=self.touched)

@@ -63,7 +63,7 @@ def _csv(rows, header=HEADER) -> SimpleUploadedFile:
     return SimpleUploadedFile("harbin.csv", out.getvalue().encode(), content_type="text/csv")
 
 
-def _preview(client, upload, *, skip_refused=False, fmt="0"):
+def _preview(client, upload, *, skip_refused=False, fmt=""):
     data = {"format": fmt, "import_file": upload, "resource": "0"}
     if skip_refused:
         data["skip_refused"] = "on"
@@ -218,6 +218,13 @@ def test_a_file_without_the_required_columns_says_which_are_missing(client, oper
     assert Firm.objects.count() == 0
 
 
+def test_a_file_that_is_neither_csv_nor_excel_is_asked_about(client, operator, places):
+    response = _preview(client, SimpleUploadedFile("firms.pdf", b"%PDF-1.4"))
+
+    assert "Upload a .csv or .xlsx file, or choose its format." in response.content.decode()
+    assert "result" not in response.context
+
+
 def test_a_failure_half_way_through_the_import_leaves_nothing_behind(client, operator, places, monkeypatch):
     preview = _preview(client, _csv(GOOD))
     created = []
@@ -311,6 +318,7 @@ def test_an_exported_file_comes_back_unchanged_and_an_edit_in_it_updates_the_fir
     again = _preview(client, SimpleUploadedFile("back.csv", exported.encode()))
     assert {kind for _n, kind, _s, _r in _outcomes(again)} == {"skip"}
     assert "2 unchanged" in again.content.decode()
+    assert "This file changes nothing" in again.content.decode() and "Import these firms" not in again.content.decode()
 
     edited = exported.replace("info@bingcheng.example", "desk@bingcheng.example").replace(
         "Zhang Min (associate)", "Zhang Min (counsel)"
@@ -334,7 +342,7 @@ def test_an_excel_file_round_trips_too(client, operator, places):
     header = [cell.value for cell in sheet[1]]
     assert header == list(COLUMNS)
 
-    again = _preview(client, SimpleUploadedFile("back.xlsx", xlsx), fmt="1")
+    again = _preview(client, SimpleUploadedFile("back.xlsx", xlsx))  # the format follows the name
 
     assert {kind for _n, kind, _s, _r in _outcomes(again)} == {"skip"}
 
