@@ -30,14 +30,18 @@ class GuideAdminForm(forms.ModelForm):
             "status", "published_at",
         ]  # fmt: skip
 
-    def __init__(self, *args, can_publish=True, **kwargs):
+    def __init__(self, *args, can_publish=True, status_before=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.can_publish = can_publish
+        # Restoring from History fills the form from the old version, status included; what
+        # the guide really was comes from before the restore (GuideAdmin.revision_view).
+        self.status_before = status_before
 
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
-        was_published = self.instance.pk and self.initial.get("status") == Guide.Status.PUBLISHED
+        status_before = self.status_before or self.initial.get("status")
+        was_published = self.instance.pk and status_before == Guide.Status.PUBLISHED
         if status == Guide.Status.PUBLISHED:
             if not self.can_publish and not was_published:
                 raise ValidationError(_("You may send the guide to review; publishing needs an editor's rights."))
@@ -160,15 +164,25 @@ class GuideAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
         can_publish = request.user.has_perm("guides.publish_guide")
+        status_before = getattr(request, "guide_status_before", None)
 
         class RequestGuideForm(form_class):
             def __init__(self, *args, **kw):
-                super().__init__(*args, can_publish=can_publish, **kw)
+                super().__init__(*args, can_publish=can_publish, status_before=status_before, **kw)
 
         return RequestGuideForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_language_versions()
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Read before django-reversion reverts the guide in the view's transaction: restoring a
+        # published version of a draft publishes it, with the same checks as any publication
+        # (the editor's right to publish, the country's legal notice).
+        request.guide_status_before = (
+            Guide.objects.filter(pk=object_id).values_list("status", flat=True).first() or Guide.Status.DRAFT
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "GET":

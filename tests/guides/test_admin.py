@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from directory.models import Disclaimer
 from guides.admin import GuideAdmin
 from guides.models import Guide
 from tests.factories import (
@@ -331,6 +332,27 @@ def test_every_admin_save_is_a_revision_that_can_be_restored(
     assert "Original about text." in public
     assert "Edited about text." not in public
     assert Version.objects.get_for_object(guide).count() == 3
+
+
+def test_restoring_a_published_version_of_a_draft_checks_the_legal_notice_like_publishing(
+    editor_client, admin_form_data, harbin, cyber_law
+):
+    add_guide(editor_client, admin_form_data, city=harbin, practice_area=cyber_law, **ready_to_publish())
+    guide = Guide.objects.get()
+    published = Version.objects.get_for_object(guide).get()
+    change_url = reverse("admin:guides_guide_change", args=[guide.pk])
+    data = admin_form_data(editor_client.get(change_url))
+    data["status"] = Guide.Status.DRAFT
+    assert editor_client.post(change_url, data).status_code == 302  # taken offline
+    Disclaimer.objects.filter(country=harbin.country).update(is_active=False)
+
+    revision_url = reverse("admin:guides_guide_revision", args=[guide.pk, published.pk])
+    response = editor_client.post(revision_url, admin_form_data(editor_client.get(revision_url)))
+
+    assert response.status_code == 200
+    assert "China has no active legal notice" in response.content.decode()
+    guide.refresh_from_db()
+    assert guide.status == Guide.Status.DRAFT
 
 
 # Preview
