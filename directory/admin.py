@@ -198,9 +198,16 @@ class FirmImportForm(ImportForm):
         self.fields["format"].help_text = _("Leave “---” to go by the file's name: .csv or .xlsx.")
         self.fields["format"].choices = [("", "---"), *self.fields["format"].choices[1:]]
 
+    # 5,000 rows (directory.importing.MAX_ROWS) are well under 2 MB as CSV; a bigger upload is
+    # not a city's firms, and an Excel file is unzipped whole before its rows are counted.
+    MAX_BYTES = 5 * 1024 * 1024
+
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("import_file")
+        if upload is not None and upload.size > self.MAX_BYTES:
+            self.add_error("import_file", _("The file is larger than 5 MB: split it into several files."))
+            return cleaned
         if upload is not None and not cleaned.get("format"):
             extension = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
             format_class = self.EXTENSIONS.get(extension)

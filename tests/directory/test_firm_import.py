@@ -225,6 +225,15 @@ def test_a_file_that_is_neither_csv_nor_excel_is_asked_about(client, operator, p
     assert "result" not in response.context
 
 
+def test_a_file_too_large_to_be_one_citys_firms_is_refused_before_it_is_read(client, operator, places):
+    response = _preview(
+        client, SimpleUploadedFile("huge.csv", b"name,country,city,address\n" + b"x" * (5 * 1024 * 1024))
+    )
+
+    assert "The file is larger than 5 MB" in response.content.decode()
+    assert "result" not in response.context
+
+
 def test_a_failure_half_way_through_the_import_leaves_nothing_behind(client, operator, places, monkeypatch):
     preview = _preview(client, _csv(GOOD))
     created = []
