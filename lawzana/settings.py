@@ -116,6 +116,9 @@ INSTALLED_APPS = [
     "directory",
     "guides",
     "intake",
+    # Firms' own systems (issue 22): signed webhooks of their requests' events, and a read-only API.
+    "webhooks",
+    "api",
     "portal",
 ]
 # Demo accounts with a published password and fictional firms have no place on the live site:
