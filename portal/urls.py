@@ -6,7 +6,7 @@ a firm's slug goes (the "firm" converter), so Firm.slug refuses them (directory/
 
 from django.urls import path
 
-from .views import figures, home, onboarding, profile, requests, reviews, team
+from .views import figures, home, integrations, onboarding, profile, requests, reviews, team
 
 app_name = "portal"
 
@@ -58,4 +58,6 @@ urlpatterns = [
     path(f"{F}team/members/<int:pk>/", team.member_update, name="member_update"),
     path(f"{F}team/members/<int:pk>/remove/", team.member_remove, name="member_remove"),
     path(f"{F}settings/", team.request_settings, name="settings"),
+    # The firm's own systems (issue 22): webhooks and API tokens, gathered on one page.
+    path(f"{F}integrations/", integrations.integrations, name="integrations"),
 ]

@@ -337,6 +337,7 @@ PAGES = {
         ("portal team as member", "member", lambda w: w.portal("team")),
     ],
     "portal:settings": [("portal request settings", "owner", lambda w: w.portal("settings"))],
+    "portal:integrations": [("portal integrations", "owner", lambda w: w.portal("integrations"))],
     "portal:profile": [("portal profile", "owner", lambda w: w.portal("profile"))],
     "portal:profile_details": [("portal profile details", "owner", lambda w: w.portal("profile_details"))],
     "portal:profile_logo": [("portal logo", "owner", lambda w: w.portal("profile_logo"))],

@@ -1,0 +1,17 @@
+"""Connecting the firm's own systems (issue 22): the page that gathers the webhooks and the API
+tokens. Owners manage them; members see what is connected."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from ..access import portal_view
+
+
+@portal_view
+@require_safe
+def integrations(request):
+    return render(
+        request,
+        "portal/integrations/index.html",
+        {"section": "integrations", "is_owner": request.membership.is_owner},
+    )
