@@ -5,12 +5,14 @@ a copy of the apps with one import added."""
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["lawzana", "accounts", "directory", "intake", "guides", "portal", "demo"]
+# The apps the contracts name, read from pyproject.toml so a new app is copied too.
+APPS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
