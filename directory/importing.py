@@ -70,7 +70,8 @@ MAX_ROWS = 5000
 
 # Lists within a cell: semicolons (also the full-width one) or line breaks.
 LIST_SEPARATOR = re.compile(r"[;；\n]")
-FORMULA_START = ("=", "+", "-", "@")
+# What a spreadsheet may run as a formula (OWASP's list: a tab or carriage return too).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # "Li Wei (partner)", with ASCII or full-width brackets.
 LAWYER_ENTRY = re.compile(r"^(?P<name>[^()（）]+?)\s*(?:[(（]\s*(?P<role>[^()（）]+?)\s*[)）])?$")
 OFFICE_ENTRY = re.compile(r"^(?P<city>[^:：]+?)\s*[:：]\s*(?P<address>.+)$")

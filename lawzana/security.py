@@ -65,12 +65,19 @@ def client_ip(request) -> str:
 
 class SecurityHeadersMiddleware:
     """Permissions-Policy and Cross-Origin-Resource-Policy on every response; TRACE and CONNECT
-    refused; pages that hold personal data (portal, accounts, a client's request pages, admin)
+    refused; pages that hold personal data (portal, accounts, a client's request pages, API, admin)
     never stored by caches."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.private_prefixes = ("/portal/", "/accounts/", "/requests/", "/reviews/write/", "/" + settings.ADMIN_URL)
+        self.private_prefixes = (
+            "/portal/",
+            "/accounts/",
+            "/requests/",
+            "/reviews/write/",
+            "/api/",  # a firm's requests, read with its token
+            "/" + settings.ADMIN_URL,
+        )
 
     def __call__(self, request):
         if request.method in {"TRACE", "CONNECT"}:

@@ -687,6 +687,11 @@ MATCH_DELIVERY_LEASE_SECONDS = env.int("MATCH_DELIVERY_LEASE_SECONDS", default=3
 MATCH_DELIVERY_MAX_ATTEMPTS = 8
 MATCH_DELIVERY_RETRY_BASE_SECONDS = env.int("MATCH_DELIVERY_RETRY_BASE_SECONDS", default=30)
 
+# Firms' read-only API (api/): calls per token, and failed sign-ins (no token, a wrong or
+# revoked one) per client address, counted in the "ratelimit" cache that all processes share.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="60/m")
+API_AUTH_FAILURE_LIMIT = env.str("API_AUTH_FAILURE_LIMIT", default="20/10m")
+
 # /bench/hello, the benchmark's control page (bench/run.py sets it for its own server only).
 BENCH_CONTROL_PAGE = env_bool("BENCH_CONTROL_PAGE", default=False)
 

@@ -29,6 +29,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "moved": MOVED_SITEMAPS, "tags": SITEMAP_TAGS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    # Firms' read-only API (api/): for programs, so outside the language prefixes below.
+    path("api/v1/", include("api.urls")),
 ]
 if settings.BENCH_CONTROL_PAGE:
     # The benchmark's control page (bench/run.py): "hello world" through the middleware stack.

@@ -7,20 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import City, PracticeArea
 from intake.models import Match
+from intake.services.answers import FIRM_GROUP_OF_STATUS, FIRM_STATUS_GROUPS
 
-S = Match.Status
-
-# What the inbox calls each status. "New" is whatever reached the firm and was not opened
-# yet, delivered by email or not; a cancelled match is one the client withdrew.
-STATUS_GROUPS = {
-    "new": (S.PENDING, S.DELIVERED, S.FAILED),
-    "viewed": (S.VIEWED,),
-    "accepted": (S.ACCEPTED,),
-    "declined": (S.DECLINED,),
-    "expired": (S.EXPIRED,),
-    "returned": (S.RETURNED,),
-    "withdrawn": (S.CANCELLED,),
-}
+# The groups live with the answers (intake), where the API reads them too.
+STATUS_GROUPS = FIRM_STATUS_GROUPS
 STATUS_GROUP_LABELS = {
     "new": _("New"),
     "viewed": _("Viewed"),
@@ -30,7 +20,7 @@ STATUS_GROUP_LABELS = {
     "returned": _("Returned"),
     "withdrawn": _("Withdrawn by the client"),
 }
-GROUP_OF_STATUS = {status: group for group, statuses in STATUS_GROUPS.items() for status in statuses}
+GROUP_OF_STATUS = FIRM_GROUP_OF_STATUS
 
 
 def _firm_matches(request):

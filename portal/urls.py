@@ -24,6 +24,7 @@ urlpatterns = [
     # One firm's pages: portal.access.portal_view checks the membership.
     path(F, figures.dashboard, name="dashboard"),
     path(f"{F}requests/", requests.inbox, name="inbox"),
+    path(f"{F}requests/accepted.csv", requests.inbox_export, name="inbox_export"),
     path(f"{F}requests/<uuid:public_id>/", requests.match, name="match"),
     path(f"{F}requests/<uuid:public_id>/accept/", requests.match_accept, name="match_accept"),
     path(f"{F}requests/<uuid:public_id>/decline/", requests.match_decline, name="match_decline"),
@@ -60,4 +61,7 @@ urlpatterns = [
     path(f"{F}settings/", team.request_settings, name="settings"),
     # The firm's own systems (issue 22): webhooks and API tokens, gathered on one page.
     path(f"{F}integrations/", integrations.integrations, name="integrations"),
+    path(f"{F}integrations/api/", integrations.api_tokens, name="api_tokens"),
+    path(f"{F}integrations/api/new/", integrations.api_token_create, name="api_token_create"),
+    path(f"{F}integrations/api/<int:pk>/revoke/", integrations.api_token_revoke, name="api_token_revoke"),
 ]

@@ -28,6 +28,20 @@ FIRM_ANSWERABLE_STATUSES = (*Match.ANSWERABLE_STATUSES, Match.Status.PENDING, Ma
 # What a firm no longer sees at all: it said no, or the client withdrew (docs/reliability.md A5).
 FIRM_HIDDEN_STATUSES = (Match.Status.DECLINED, Match.Status.RETURNED, Match.Status.CANCELLED)
 
+# What the firm calls each status, in the portal's inbox and the API: "new" is whatever reached
+# the firm and was not opened yet, delivered by email or not; "withdrawn" the client withdrew.
+S = Match.Status
+FIRM_STATUS_GROUPS = {
+    "new": (S.PENDING, S.DELIVERED, S.FAILED),
+    "viewed": (S.VIEWED,),
+    "accepted": (S.ACCEPTED,),
+    "declined": (S.DECLINED,),
+    "expired": (S.EXPIRED,),
+    "returned": (S.RETURNED,),
+    "withdrawn": (S.CANCELLED,),
+}
+FIRM_GROUP_OF_STATUS = {status: group for group, statuses in FIRM_STATUS_GROUPS.items() for status in statuses}
+
 MESSAGE_MIN_LENGTH = 20
 
 MESSAGE_MAX_LENGTH = 2000

@@ -2,6 +2,7 @@
 decline, return). Every match is fetched through request.firm, so another firm's match is a
 404 (docs/reliability.md A3); what a firm sees of the client follows A5."""
 
+import csv
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, Left, NullIf
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from api import matches as firm_view
+from directory.importing import escape_formula
 from intake import redaction
 from intake.models import Match
 from intake.services import answers
@@ -276,3 +279,68 @@ def match_return(request, public_id):
         success_message=_("You returned the request. Our operators will look at it."),
         next_url=reverse("portal:inbox", kwargs={"firm_slug": request.firm.slug}),
     )
+
+
+def _csv_time(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@portal_view
+@require_safe
+@never_cache
+def inbox_export(request):
+    """The firm's accepted requests as a CSV file for its own spreadsheet or CRM: what their
+    pages show (api/matches.py), the client's contact details only where released to this firm."""
+    header = [
+        _("Reference"),
+        _("Received"),
+        _("Accepted"),
+        _("Practice area"),
+        _("City"),
+        _("Summary"),
+        _("Your message"),
+        _("Fee model"),
+        _("Amount from"),
+        _("Amount to"),
+        _("Currency"),
+        _("What it covers"),
+        _("Contact details given"),
+        _("Client's name"),
+        _("Client's email"),
+        _("Client's phone"),
+    ]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"lawzana-{request.firm.slug}-accepted-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The byte order mark is how Excel knows the file is UTF-8 (Chinese names, "–" in a quote).
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    accepted = firm_view.firm_matches(request.firm).filter(status=Match.Status.ACCEPTED)
+    for match in accepted.iterator(chunk_size=200):
+        data = firm_view.match_data(match)
+        if not data["available"]:  # erased: nothing of it is the firm's to keep any more
+            continue
+        quote = data["answer"]["quote"] or {}
+        contact = data["contact"] or {}
+        row = [
+            str(match.public_id),
+            _csv_time(match.created_at),
+            _csv_time(match.responded_at),
+            data["practice_area"],
+            data["city"],
+            data["summary"],
+            data["answer"]["message"],
+            match.get_quote_fee_model_display() if quote else "",
+            quote.get("amount_min") or "",
+            quote.get("amount_max") or "",
+            quote.get("currency", ""),
+            quote.get("covers", ""),
+            _csv_time(match.contact_released_at) if contact else "",
+            contact.get("name", ""),
+            contact.get("email", ""),
+            contact.get("phone", ""),
+        ]
+        # Clients and firms typed these: a cell starting "=" must stay text in a spreadsheet.
+        writer.writerow([escape_formula(cell) for cell in row])
+    return response

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api import tokens
 from directory.models import Invitation
 from tests.factories import (
     ArticleFactory,
@@ -93,6 +94,7 @@ def world(db, harbin, cyber_law):
         "match": match.public_id,
         "lead_token": lead.token,
         "lead_match": match.pk,
+        "api_token": tokens.token_create(firm=firm, name="CRM", user=owner.user)[0].pk,
     }
     users = {
         "anonymous": None,
