@@ -27,6 +27,7 @@ from tests.factories import (
     ReviewFactory,
     ServiceFeeFactory,
     SuperuserFactory,
+    WebhookEndpointFactory,
 )
 
 MATRIX = yaml.safe_load((Path(__file__).parent / "matrix.yaml").read_text())
@@ -93,6 +94,7 @@ def world(db, harbin, cyber_law):
         "match": match.public_id,
         "lead_token": lead.token,
         "lead_match": match.pk,
+        "webhook": WebhookEndpointFactory(firm=firm).pk,
     }
     users = {
         "anonymous": None,
