@@ -160,3 +160,13 @@ def test_the_sweeper_runs_every_minute_on_the_housekeeping_queue():
     assert entry == {"task": "webhooks.tasks.webhooks_sweep", "schedule": 60}
     assert settings.CELERY_TASK_ROUTES["webhooks.tasks.webhooks_sweep"] == {"queue": "housekeeping"}
     assert settings.CELERY_TASK_ROUTES["webhooks.tasks.webhook_deliver"] == {"queue": "deliveries"}
+
+
+def test_the_readme_shows_the_verifier_the_test_receiver_runs():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    verifier = (root / "webhooks" / "verify_example.py").read_text()
+    readme = (root / "README.md").read_text()
+
+    assert verifier[verifier.index("import hashlib") :] in readme
