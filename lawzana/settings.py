@@ -294,6 +294,10 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 180
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lawzana] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lawzana"
+# A code from the 30-second step before or after the current one is accepted too: the code an
+# authenticator shows changes while people type it, and phone clocks drift (RFC 6238 section
+# 5.2). A used code stays refused for the whole window (allauth keeps it that long).
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 # The same forms, saying when a code was already used and how long a lockout lasts.
 MFA_FORMS = {
@@ -474,6 +478,7 @@ _DELIVERY_TASKS = [
     "intake.tasks.match_notify_withdrawn",
     "intake.tasks.match_notify_accepted",
     "intake.tasks.match_send_contact",
+    "webhooks.tasks.webhook_deliver",
 ]
 _HOUSEKEEPING_TASKS = [
     "intake.tasks.matches_sweep",
@@ -485,6 +490,7 @@ _HOUSEKEEPING_TASKS = [
     "intake.tasks.review_invitations_send",
     "intake.tasks.response_figures_refresh",
     "guides.tasks.guides_notify_stale",
+    "webhooks.tasks.webhooks_sweep",
 ]
 # Every task is named here (tests/intake/test_task_queues.py holds each registered task to it).
 CELERY_TASK_ROUTES = {
@@ -544,6 +550,9 @@ CELERY_BEAT_SCHEDULE = {
     # Often: a refused request's typed text is kept only for the rate limit's window.
     "sessions-clear-expired": {"task": "intake.tasks.sessions_clear_expired", "schedule": 10 * 60},
     "review-invitations-send": {"task": "intake.tasks.review_invitations_send", "schedule": 3600},
+    # Webhook deliveries live in the database (an outbox): this sends those whose next attempt
+    # is due, the retries after backoff and any whose task message was lost.
+    "webhooks-sweep": {"task": "webhooks.tasks.webhooks_sweep", "schedule": 60},
     # Firms' response times and ranking, recomputed from their answers (intake.services.response).
     "response-figures-refresh": {
         "task": "intake.tasks.response_figures_refresh",
@@ -691,6 +700,23 @@ MATCH_DELIVERY_RETRY_BASE_SECONDS = env.int("MATCH_DELIVERY_RETRY_BASE_SECONDS",
 # revoked one) per client address, counted in the "ratelimit" cache that all processes share.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="60/m")
 API_AUTH_FAILURE_LIMIT = env.str("API_AUTH_FAILURE_LIMIT", default="20/10m")
+# Webhooks (webhooks/): firms' own endpoints told of their requests' events.
+WEBHOOKS_MAX_ENDPOINTS_PER_FIRM = 5
+# Seconds after each failed attempt before the next; one attempt more than there are waits.
+WEBHOOKS_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600]
+# How long an attempt holds its delivery before the sweeper may send it again: above the
+# connect and read timeouts together, below the first retry delay.
+WEBHOOKS_LEASE_SECONDS = 45
+WEBHOOKS_CONNECT_TIMEOUT = 3.0
+WEBHOOKS_READ_TIMEOUT = 10.0
+WEBHOOKS_SECRET_OVERLAP_HOURS = 24
+# Plain HTTP to a loopback address, for the test suite's own receiver and a developer's. Never in
+# production (refused below): it is exactly the request forgery the URL checks exist to stop.
+WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER = env_bool("WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER", default=False)
+if PRODUCTION and WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER:
+    raise ImproperlyConfigured(
+        "WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER must be False in production: webhooks go to public HTTPS only."
+    )
 
 # /bench/hello, the benchmark's control page (bench/run.py sets it for its own server only).
 BENCH_CONTROL_PAGE = env_bool("BENCH_CONTROL_PAGE", default=False)

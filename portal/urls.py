@@ -6,7 +6,7 @@ a firm's slug goes (the "firm" converter), so Firm.slug refuses them (directory/
 
 from django.urls import path
 
-from .views import figures, home, integrations, onboarding, profile, requests, reviews, team
+from .views import figures, home, integrations, onboarding, profile, requests, reviews, team, webhooks
 
 app_name = "portal"
 
@@ -64,4 +64,10 @@ urlpatterns = [
     path(f"{F}integrations/api/", integrations.api_tokens, name="api_tokens"),
     path(f"{F}integrations/api/new/", integrations.api_token_create, name="api_token_create"),
     path(f"{F}integrations/api/<int:pk>/revoke/", integrations.api_token_revoke, name="api_token_revoke"),
+    path(f"{F}integrations/webhooks/", webhooks.webhooks, name="webhooks"),
+    path(f"{F}integrations/webhooks/new/", webhooks.webhook_add, name="webhook_add"),
+    path(f"{F}integrations/webhooks/<int:pk>/roll-secret/", webhooks.webhook_roll, name="webhook_roll"),
+    path(f"{F}integrations/webhooks/<int:pk>/toggle/", webhooks.webhook_toggle, name="webhook_toggle"),
+    path(f"{F}integrations/webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook_delete"),
+    path(f"{F}integrations/webhooks/<int:pk>/test/", webhooks.webhook_test, name="webhook_test"),
 ]

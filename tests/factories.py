@@ -491,3 +491,22 @@ class MatchFactory(factory.django.DjangoModelFactory):
     score = 0.5
     reason = "office in the city"
     delivered_at = factory.LazyFunction(timezone.now)
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    """An endpoint on a public HTTPS address (nothing is sent to it unless a test sends)."""
+
+    class Meta:
+        model = "webhooks.WebhookEndpoint"
+
+    firm = factory.SubFactory(FirmFactory)
+    url = factory.Sequence(lambda n: f"https://hooks{n}.example.com/lawzana")
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.WebhookDelivery"
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = "ping"
+    payload = factory.LazyFunction(lambda: {"type": "ping", "data": {}})

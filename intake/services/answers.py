@@ -15,6 +15,7 @@ from directory.models import ServiceFee
 from lawzana import emails
 from lawzana.queue import publish_after_commit
 
+from .. import events
 from ..models import Lead, Match
 from .delivery import sent_copy
 from .response import response_figures_due
@@ -180,7 +181,7 @@ def match_accept(*, match_id: int, user, message: str, quote: dict | None = None
         quote_currency=quote["currency"],
         quote_covers=quote["covers"][:300],
     )
-
+    events.match_event.send(sender=Match, match=match, event=events.REQUEST_ACCEPTED)
     publish_after_commit("intake.tasks.match_notify_accepted", match.pk)
     return match
 

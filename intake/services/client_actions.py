@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from lawzana import emails
 from lawzana.queue import publish_after_commit
 
+from .. import events
 from ..models import Consent, Lead, Match
 from .delivery import match_recipients
 
@@ -33,16 +34,20 @@ RECEIVED_BY_FIRMS = [
 def match_release_contact(*, lead: Lead, match_id: int) -> Match | None:
     """The client gives their name, email and phone to one firm that accepted. The details are
     kept on the match as given (the export lists them) and emailed to the firm from there."""
-    updated = Match.objects.filter(
-        pk=match_id, lead=lead, status=Match.Status.ACCEPTED, contact_released_at__isnull=True
-    ).update(
-        contact_released_at=timezone.now(),
-        sent_contact={"name": lead.name, "email": lead.email, "phone": lead.phone},
-    )
-    if not updated:
-        return None
-    publish_after_commit("intake.tasks.match_send_contact", match_id)
-    return Match.objects.filter(pk=match_id, lead=lead).first()
+    # One transaction with the event, so the webhook outbox rows commit with the release.
+    with transaction.atomic():
+        updated = Match.objects.filter(
+            pk=match_id, lead=lead, status=Match.Status.ACCEPTED, contact_released_at__isnull=True
+        ).update(
+            contact_released_at=timezone.now(),
+            sent_contact={"name": lead.name, "email": lead.email, "phone": lead.phone},
+        )
+        if not updated:
+            return None
+        match = Match.objects.filter(pk=match_id, lead=lead).first()
+        events.match_event.send(sender=Match, match=match, event=events.CONTACT_RELEASED)
+        publish_after_commit("intake.tasks.match_send_contact", match_id)
+    return match
 
 
 def match_send_contact(*, match_id: int) -> bool:
@@ -126,8 +131,14 @@ def lead_withdraw(*, lead: Lead) -> bool:
         return False
     # Every firm that received the request is told, whatever it answered, so it can delete it.
     told = list(lead.matches.filter(delivered_at__isnull=False).exclude(status=Match.Status.CANCELLED))
-    lead.matches.filter(status__in=[*Match.OPEN_STATUSES, Match.Status.ACCEPTED]).update(status=Match.Status.CANCELLED)
+    cancelled = [*Match.OPEN_STATUSES, Match.Status.ACCEPTED]
+    lead.matches.filter(status__in=cancelled).update(status=Match.Status.CANCELLED)
     Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.WITHDRAWN, withdrawn_at=timezone.now())
+    # Webhooks only for what the firm still held open: a declined or returned request is
+    # already gone from its systems. Sent before the erasure below, which also reaches them.
+    for match in told:
+        if match.status in cancelled:
+            events.match_event.send(sender=Match, match=match, event=events.REQUEST_WITHDRAWN)
 
     for match in told:
         publish_after_commit("intake.tasks.match_notify_withdrawn", match.pk)
@@ -164,6 +175,7 @@ def lead_erase(*, lead: Lead) -> None:
     Consent.objects.filter(lead=lead).update(ip_hash="", user_agent="")
     # The copies of what each firm was sent hold the same data.
     Match.objects.filter(lead=lead).update(sent_summary="", sent_fields=None, sent_contact=None)
+    events.lead_erased.send(sender=Lead, lead=lead)
 
 
 def lead_export(*, lead: Lead) -> str:

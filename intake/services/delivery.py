@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -11,6 +12,7 @@ from django.utils import timezone, translation
 from directory.models import Firm, Membership
 from lawzana import emails
 
+from .. import events
 from ..models import Lead, Match
 from ..redaction import redacted_summary
 
@@ -71,9 +73,14 @@ def match_deliver(*, match_id: int) -> bool:
         # Release the lease so that the retry can claim the match straight away.
         Match.objects.filter(pk=match_id).update(last_attempt_at=None)
         raise
-    Match.objects.filter(pk=match_id, status=Match.Status.PENDING).update(
-        status=Match.Status.DELIVERED, delivered_at=timezone.now(), failure_reason="", **sent
-    )
+    # One transaction with the event: the webhook outbox rows commit with the status change.
+    # No savepoint: nothing here recovers from a failure inside it, so it would only cost queries.
+    with transaction.atomic(savepoint=False):
+        delivered = Match.objects.filter(pk=match_id, status=Match.Status.PENDING).update(
+            status=Match.Status.DELIVERED, delivered_at=timezone.now(), failure_reason="", **sent
+        )
+        if delivered:
+            events.match_event.send(sender=Match, match=match, event=events.REQUEST_RECEIVED)
     return True
 
 

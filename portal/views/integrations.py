@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from api import tokens
 from api.models import ApiToken
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 from ..access import portal_view
 from ..forms.integrations import ApiTokenForm
@@ -28,7 +29,15 @@ def integrations(request):
     return render(
         request,
         "portal/integrations/index.html",
-        {"section": "integrations", "is_owner": request.membership.is_owner, **_api_section(request)},
+        {
+            "section": "integrations",
+            "is_owner": request.membership.is_owner,
+            "webhook_endpoints": WebhookEndpoint.objects.filter(firm=request.firm).count(),
+            "webhook_failed": WebhookDelivery.objects.filter(
+                endpoint__firm=request.firm, status=WebhookDelivery.Status.FAILED
+            ).count(),
+            **_api_section(request),
+        },
     )
 
 

@@ -111,3 +111,17 @@ def test_setting_up_the_app_after_five_wrong_codes_says_how_long_to_wait(client)
         locked = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
 
     assert code_errors(locked) == ["Too many wrong codes. Try again in 5 minutes."]
+
+
+def test_the_code_that_just_changed_is_still_taken_but_not_an_older_one(client, user):
+    with time_machine.travel(NOW - datetime.timedelta(seconds=30), tick=False):
+        previous = totp_code()
+    with time_machine.travel(NOW - datetime.timedelta(seconds=90), tick=False):
+        older = totp_code()
+    with time_machine.travel(NOW, tick=False):
+        password_step(client, user)
+        stale = client.post(reverse("mfa_authenticate"), {"code": older})
+        typed_as_it_changed = client.post(reverse("mfa_authenticate"), {"code": previous})
+
+    assert code_errors(stale) == ["Incorrect code."]
+    assert typed_as_it_changed.status_code == 302

@@ -28,6 +28,7 @@ from tests.factories import (
     ReviewFactory,
     ServiceFeeFactory,
     SuperuserFactory,
+    WebhookEndpointFactory,
 )
 
 MATRIX = yaml.safe_load((Path(__file__).parent / "matrix.yaml").read_text())
@@ -95,6 +96,7 @@ def world(db, harbin, cyber_law):
         "lead_token": lead.token,
         "lead_match": match.pk,
         "api_token": tokens.token_create(firm=firm, name="CRM", user=owner.user)[0].pk,
+        "webhook": WebhookEndpointFactory(firm=firm).pk,
     }
     users = {
         "anonymous": None,

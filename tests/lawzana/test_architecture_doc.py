@@ -8,7 +8,7 @@ from pathlib import Path
 from django.urls import URLPattern, URLResolver, get_resolver
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
-APPS = ("lawzana", "accounts", "directory", "intake", "guides", "portal", "demo")
+APPS = ("lawzana", "accounts", "directory", "intake", "guides", "webhooks", "api", "portal", "demo")
 # Third-party pages the document names by where they live rather than one by one.
 NOT_LISTED = ("admin", "account_", "mfa_")
 

@@ -45,6 +45,8 @@ SAMPLE = {
     "match": uuid.UUID(int=7),
     "lead_token": "t0ken",
     "lead_match": 7,
+    "api_token": 7,
+    "webhook": 7,
 }
 
 

@@ -45,6 +45,8 @@ def _manage(*args, **env):
         ({**SAFE, "EMAIL_URL": "  "}, "EMAIL_URL must be set in production"),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com"}, "DATABASE_URL, REDIS_URL, EMAIL_URL must be set"),
         ({**SAFE, "REDIS_URL": "sentinel://127.0.0.1:26379/0"}, "set REDIS_SENTINEL_MASTER"),
+        # Webhooks to plain HTTP on loopback are for the test suite's own receiver only.
+        ({**SAFE, "WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER": "true"}, "WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER must be"),
     ],
 )
 def test_production_refuses_to_start_unsafe(env, message):

@@ -13,6 +13,7 @@ DELIVERIES = {
     "intake.tasks.match_notify_withdrawn",
     "intake.tasks.match_notify_accepted",
     "intake.tasks.match_send_contact",
+    "webhooks.tasks.webhook_deliver",
 }
 
 
