@@ -75,6 +75,16 @@ if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's hosts in production.")
+# The key of the keyed hashes (HMAC-SHA256) that firms' conflict lists are stored as
+# (directory/conflicts.py). Outside the database, so a copy of the database alone cannot test
+# guessed names against the lists. Development and tests use a fixed key; production refuses
+# to start with it or without one (below).
+INSECURE_DEV_CONFLICT_CHECK_KEY = "lawzana-development-conflict-check-key-do-not-use-in-production"
+CONFLICT_CHECK_KEY = env.str("CONFLICT_CHECK_KEY", default=INSECURE_DEV_CONFLICT_CHECK_KEY)
+# Caps on a firm's conflict list, so that no firm can load thousands of names to learn from
+# its weekly count who is being pursued (docs/conflict-check.md).
+CONFLICT_LIST_MAX_ENTRIES = 500
+CONFLICT_LIST_MAX_ADDITIONS_PER_DAY = 50
 # Production never falls back to the embedded defaults: without these it would keep requests in
 # a SQLite file inside one container, run tasks inside the web processes and write mail to files
 # nobody reads. PRODUCTION_WITHOUT_SERVICES=true lets the production settings load without them
@@ -89,6 +99,12 @@ if PRODUCTION and not PRODUCTION_WITHOUT_SERVICES:
             f"{', '.join(missing)} must be set in production (it needs all of DATABASE_URL, REDIS_URL and "
             "EMAIL_URL): without them it would keep data in a local SQLite file, run tasks inside the web "
             "processes and write email to files. See .env.example."
+        )
+    # Checked with the services: the image's collectstatic and the audit hash no real names.
+    if CONFLICT_CHECK_KEY == INSECURE_DEV_CONFLICT_CHECK_KEY or len(CONFLICT_CHECK_KEY) < 32:
+        raise ImproperlyConfigured(
+            "CONFLICT_CHECK_KEY must be set to a random value of at least 32 characters in production: it keys "
+            "the hashes of firms' conflict lists (docs/conflict-check.md)."
         )
 
 INSTALLED_APPS = [

@@ -308,6 +308,7 @@ def main() -> int:
         "DJANGO_ENV": "production",
         "DEBUG": "false",
         "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60)),
+        "CONFLICT_CHECK_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP over loopback
         "SECURE_HSTS_SECONDS": "0",

@@ -16,6 +16,7 @@ GOOD_KEY = "k" * 20 + "-production-secret-for-tests-" + "z" * 20
 PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": GOOD_KEY,
+    "CONFLICT_CHECK_KEY": "c" * 40,
     "ALLOWED_HOSTS": "x",
     "DEBUG": "false",
     "DATABASE_URL": "postgres://lawzana@db.invalid:5432/lawzana",

@@ -15,7 +15,8 @@ SERVICES = {
     "REDIS_URL": "redis://redis.invalid:6379/0",
     "EMAIL_URL": "smtp://mail.invalid:587",
 }
-SAFE = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com", **SERVICES}
+GOOD_CONFLICT_KEY = "c" * 16 + "-conflict-key-for-tests-" + "q" * 16
+SAFE = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com", "CONFLICT_CHECK_KEY": GOOD_CONFLICT_KEY, **SERVICES}
 
 
 def _manage(*args, **env):
@@ -45,6 +46,13 @@ def _manage(*args, **env):
         ({**SAFE, "EMAIL_URL": "  "}, "EMAIL_URL must be set in production"),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.com"}, "DATABASE_URL, REDIS_URL, EMAIL_URL must be set"),
         ({**SAFE, "REDIS_URL": "sentinel://127.0.0.1:26379/0"}, "set REDIS_SENTINEL_MASTER"),
+        # The conflict lists' hashes are keyed outside the database: never the development key.
+        ({**SAFE, "CONFLICT_CHECK_KEY": ""}, "CONFLICT_CHECK_KEY must be set"),
+        (
+            {**SAFE, "CONFLICT_CHECK_KEY": "lawzana-development-conflict-check-key-do-not-use-in-production"},
+            "CONFLICT_CHECK_KEY must be set",
+        ),
+        ({**SAFE, "CONFLICT_CHECK_KEY": "short"}, "CONFLICT_CHECK_KEY must be set"),
         # Webhooks to plain HTTP on loopback are for the test suite's own receiver only.
         ({**SAFE, "WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER": "true"}, "WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER must be"),
     ],
