@@ -975,6 +975,62 @@ class ProfileViewMonth(models.Model):
         return f"{self.firm}: {self.views} in {self.month:%Y-%m}"
 
 
+class ConflictEntry(models.Model):
+    """One party on a firm's conflict list (issue 23): the keyed hash of its normalised name
+    (directory/conflicts.py) and a label the firm chose. The name itself is never stored."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="conflict_entries", verbose_name=_("firm"))
+    digest = models.CharField(_("fingerprint"), max_length=64, editable=False)
+    label = models.CharField(_("label"), max_length=80)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("conflict list entry")
+        verbose_name_plural = _("conflict list entries")
+        constraints = [
+            # Digest first: matching looks up every firm holding one digest in this index.
+            models.UniqueConstraint(fields=["digest", "firm"], name="conflictentry_unique_digest_firm"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ConflictTally(models.Model):
+    """Counts about a firm's conflict list, per period, and nothing that names a request: the
+    requests not sent to the firm in a week, and the names it added in a day (for the cap)."""
+
+    class Kind(models.TextChoices):
+        SKIPPED_WEEK = "skipped", _("Requests not sent in the week")
+        ADDED_DAY = "added", _("Names added in the day")
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="conflict_tallies", verbose_name=_("firm"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    period = models.DateField(_("period"), help_text=_("The week's Monday, or the day."))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("conflict list count")
+        verbose_name_plural = _("conflict list counts")
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "kind", "period"], name="conflicttally_unique_firm_kind_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.firm}: {self.count} {self.kind} {self.period}"
+
+
 class Disclaimer(models.Model):
     """The legal notice visitors see for one country, or for one practice area (or group) in it,
     and the rules on lawyer advertising there, kept by editors with every revision
