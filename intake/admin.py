@@ -72,9 +72,10 @@ class LeadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "client_type",
         "requested_firm",
         "requested_firm_only",
+        "requested_firm_unavailable",
     )
-    PII_FIELDS = ("description", "name", "email", "phone")
-    MASKED_FIELDS = ("masked_description", "masked_name", "masked_email", "masked_phone")
+    PII_FIELDS = ("description", "other_party", "name", "email", "phone")
+    MASKED_FIELDS = ("masked_description", "masked_other_party", "masked_name", "masked_email", "masked_phone")
     DATE_FIELDS = ("from_empty_state", "created_at", "confirmed_at", "matched_at", "withdrawn_at", "erased_at")
 
     def get_queryset(self, request):
@@ -130,6 +131,10 @@ class LeadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("description"))
     def masked_description(self, obj):
+        return MASK
+
+    @admin.display(description=_("other party"))
+    def masked_other_party(self, obj):
         return MASK
 
     def changelist_view(self, request, extra_context=None):

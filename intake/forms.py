@@ -152,6 +152,22 @@ class DetailsForm(forms.Form):
             "invalid_choice": _("Choose one of the options."),
         },
     )
+    # Optional (issue 23): compared as a keyed hash with firms' conflict lists, never shown to them.
+    other_party = forms.CharField(
+        label=_("The other party"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "The person or company your matter is against, as it is usually written. We use it only to "
+            "avoid sending your request to a law firm that acts for them (a conflict of interest): we "
+            "compare it with a fingerprint of the names on each firm's list. No law firm sees it, and it "
+            "is erased with your request."
+        ),
+        error_messages={
+            "max_length": _("Please shorten the name to %(limit_value)d characters (it has %(show_value)d)."),
+            "null_characters_not_allowed": _("The name contains control characters; please remove them."),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,6 +189,12 @@ class DetailsForm(forms.Form):
         if has_control_characters(description, allowed=TEXT_CONTROLS_ALLOWED):
             raise ValidationError(self.fields["description"].error_messages["null_characters_not_allowed"])
         return description
+
+    def clean_other_party(self):
+        other_party = self.cleaned_data["other_party"]
+        if has_control_characters(other_party):
+            raise ValidationError(self.fields["other_party"].error_messages["null_characters_not_allowed"])
+        return other_party
 
 
 class ContactForm(forms.Form):

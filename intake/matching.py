@@ -10,6 +10,9 @@ a per-request shuffle, so equal firms share requests fairly.
 A request the client sent from a firm's profile goes to that firm first, wherever its offices
 and whatever it offers (the client chose it), as long as it is listed and accepting requests.
 Its weekly capacity limits what matching sends it, not the clients who choose it.
+
+A firm whose conflict list holds the request's other party (directory/conflicts.py) is passed
+over, chosen or not; the next eligible firm takes its place.
 """
 
 import hashlib
@@ -177,9 +180,15 @@ def requested_candidate(*, lead) -> list[Candidate]:
     ]
 
 
-def find_candidates(*, lead, needed: int, exclude_firm_ids=()) -> list[Candidate]:
+def find_candidates(
+    *, lead, needed: int, exclude_firm_ids=(), conflicted_firm_ids=(), skipped=None
+) -> list[Candidate]:
+    """Up to `needed` firms. A firm in `conflicted_firm_ids` (its conflict list holds the request's
+    other party) is passed over and the next eligible firm takes its place; the conflicted firms
+    that would have been chosen are appended to `skipped`, for their weekly count."""
     if needed <= 0:
         return []
+    conflicted = set(conflicted_firm_ids)
     city = lead.city
     areas = practice_area_ids(lead.practice_area)
     excluded = list(exclude_firm_ids)
@@ -190,7 +199,8 @@ def find_candidates(*, lead, needed: int, exclude_firm_ids=()) -> list[Candidate
         # Raw SQL skips field conversion: adapt the datetime as the backend stores it.
         "since": connection.ops.adapt_datetimefield_value(timezone.now() - CAPACITY_WINDOW),
         "language": lead.preferred_language_id,
-        "limit": needed + TIE_MARGIN,
+        # Conflicted firms may come first: ask for as many more, so the slots still fill.
+        "limit": needed + len(conflicted) + TIE_MARGIN,
         **{f"area{i}": pk for i, pk in enumerate(areas)},
         **{f"excluded{i}": pk for i, pk in enumerate(excluded)},
     }
@@ -204,7 +214,7 @@ def find_candidates(*, lead, needed: int, exclude_firm_ids=()) -> list[Candidate
     # Stopping at the region gives the same firms the country would: nearer firms sort first.
     for within in ("city", "region", "country"):
         rows = _candidate_rows(_candidate_sql(**shape, within=within), params)
-        if len(rows) >= needed:
+        if sum(row.id not in conflicted for row in rows) >= needed:
             break
     else:
         # Firms at capacity were cut after the limit: look at everyone before giving up.
@@ -214,7 +224,13 @@ def find_candidates(*, lead, needed: int, exclude_firm_ids=()) -> list[Candidate
     )
     places = {0: city.name, 1: city.region.name, 2: city.country.name}
     chosen = []
-    for row in rows[:needed]:
+    for row in rows:
+        if len(chosen) >= needed:
+            break
+        if row.id in conflicted:
+            if skipped is not None:
+                skipped.append(row.id)
+            continue
         if row.scope == 0:
             parts = [_("office in %(place)s") % {"place": places[0]}]
         else:

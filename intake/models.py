@@ -93,6 +93,19 @@ class Lead(models.Model):
         help_text=_("The client asked that no other firm receive this request."),
     )
 
+    # Optional: the person or company the request is against, so that matching can skip a firm
+    # that acts for them (issue 23, docs/conflict-check.md). Personal data, never sent to any
+    # firm; compared only as a keyed hash (directory/conflicts.py) and erased with the request.
+    other_party = models.CharField(_("other party"), max_length=200, blank=True)
+    # Matching could not give the request to the firm the client chose (it stopped taking
+    # requests, or a conflict check kept it out): the status page says so, without a reason.
+    requested_firm_unavailable = models.BooleanField(
+        _("the firm the client chose cannot take it"), default=False, editable=False
+    )
+    # The weekly conflict counts of the firms skipped for this request were raised once; later
+    # matchings (re-routing, the unmatched retry) do not count the same request again.
+    conflict_skips_counted = models.BooleanField(_("conflict skips counted"), default=False, editable=False)
+
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     from_empty_state = models.BooleanField(
         _("sent from a page with no firm"), default=False, help_text=_("Counts toward the unmet-demand report.")

@@ -447,6 +447,7 @@ class LeadWizard(SessionWizardView):
             name=data["name"],
             email=data["email"],
             phone=data["phone"],
+            other_party=data.get("other_party", ""),
             consents=[privacy.PROCESS, privacy.SHARE],
             from_empty_state=not firms_serving(practice_area=area, city=city).exists(),
             requested_firm=data.get("firm"),

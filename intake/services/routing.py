@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from directory import conflicts
 from lawzana.queue import publish_after_commit
 
 from ..matching import find_candidates, requested_candidate
@@ -53,15 +54,33 @@ def lead_match(*, lead_id: int) -> list[Match]:
         return []
     round_number = 1 + max((round_ for _slot, _firm, round_ in existing), default=0)
     matched_firms = [firm for _slot, firm, _round in existing]
+    # One query on the digest index, and only for a request that names the other party.
+    conflicted = conflicts.firms_holding(lead.other_party)
+    skipped: list[int] = []
+    lead_changes = {}
     candidates = []
     if lead.requested_firm_id is not None and lead.requested_firm_id not in matched_firms:
-        candidates += requested_candidate(lead=lead)
+        if lead.requested_firm_id in conflicted:
+            skipped.append(lead.requested_firm_id)
+        else:
+            candidates += requested_candidate(lead=lead)
+        if not candidates and not lead.requested_firm_unavailable:
+            # Said to the client the same way whatever the cause (stopped taking requests, or a
+            # conflict), so the status page never tells them whom the firm acts for.
+            lead_changes["requested_firm_unavailable"] = True
     if not lead.requested_firm_only:
         candidates += find_candidates(
             lead=lead,
             needed=len(free_slots) - len(candidates),
             exclude_firm_ids=[*matched_firms, *(c.firm.pk for c in candidates)],
+            conflicted_firm_ids=conflicted,
+            skipped=skipped,
         )
+    if skipped and not lead.conflict_skips_counted:
+        conflicts.skips_record(firm_ids=skipped)
+        lead_changes["conflict_skips_counted"] = True
+    if lead_changes:
+        Lead.objects.filter(pk=lead.pk).update(**lead_changes)
     created = Match.objects.bulk_create(
         Match(
             lead=lead,

@@ -24,6 +24,7 @@ CLIENT = {
     "ip_hash": "ab" * 32,
     "token": "secret-token-of-lina-audit-which-is-long-enough-000",
     "dedupe_key": "cd" * 32,
+    "other_party": "Harbin Ice Tech Co., Ltd.",
 }
 CONSENT = {"ip_hash": "ef" * 32, "user_agent": "Mozilla/5.0 (Lina's phone)"}
 # Every lookup Django offers on a text column, and the bare field name.

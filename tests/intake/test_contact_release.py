@@ -21,6 +21,7 @@ from tests.intake import flaky_backend
 pytestmark = pytest.mark.django_db
 
 NAME, EMAIL, PHONE = "Zhao Min", "zhao.min@example.com", "+8613912345678"
+OTHER_PARTY = "Harbin Ice Tech Co., Ltd."
 DESCRIPTION = "My employer has not paid me for three months. Call me on 13912345678 or WeChat zhao_min88."
 
 
@@ -33,6 +34,7 @@ def match(harbin, cyber_law):
         email=EMAIL,
         phone=PHONE,
         description=DESCRIPTION,
+        other_party=OTHER_PARTY,
         status=Lead.Status.MATCHED,
     )
     firm = FirmFactory(name="Songhua Law", email="cases@songhua.example")
@@ -235,7 +237,7 @@ def assert_copies_erased(match):
     match.refresh_from_db()
     assert (match.sent_summary, match.sent_fields, match.sent_contact) == ("", None, None)
     stored = json.dumps(list(Match.objects.filter(pk=match.pk).values()), default=str)
-    for secret in (NAME, EMAIL, "13912345678", "three months"):
+    for secret in (NAME, EMAIL, "13912345678", "three months", OTHER_PARTY, "Harbin Ice"):
         assert secret not in stored
 
 
@@ -259,5 +261,11 @@ def test_erasing_the_request_erases_the_copies_sent_to_firms(
             assert sweeps.leads_erase_expired() == 1
 
     assert_copies_erased(match)
+    # The other party named for the conflict check is personal data too (issue 23).
+    lead = Lead.objects.get(pk=match.lead_id)
+    assert lead.other_party == "" and lead.is_erased
+    stored = json.dumps(list(Lead.objects.filter(pk=lead.pk).values()), default=str)
+    for secret in (NAME, EMAIL, OTHER_PARTY, "Harbin Ice"):
+        assert secret not in stored
     (firm,) = export(client, match.lead)["firms"]
     assert firm["request_as_sent"] is None and firm["contact_details_sent"] is None
