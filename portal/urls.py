@@ -6,7 +6,7 @@ a firm's slug goes (the "firm" converter), so Firm.slug refuses them (directory/
 
 from django.urls import path
 
-from .views import figures, home, integrations, onboarding, profile, requests, reviews, team, webhooks
+from .views import conflicts, figures, home, integrations, onboarding, profile, requests, reviews, team, webhooks
 
 app_name = "portal"
 
@@ -59,6 +59,10 @@ urlpatterns = [
     path(f"{F}team/members/<int:pk>/", team.member_update, name="member_update"),
     path(f"{F}team/members/<int:pk>/remove/", team.member_remove, name="member_remove"),
     path(f"{F}settings/", team.request_settings, name="settings"),
+    # The conflict list (issue 23): keyed hashes of the parties the firm acts for.
+    path(f"{F}conflicts/", conflicts.conflict_list, name="conflicts"),
+    path(f"{F}conflicts/add/", conflicts.conflict_add, name="conflict_add"),
+    path(f"{F}conflicts/<int:pk>/delete/", conflicts.conflict_delete, name="conflict_delete"),
     # The firm's own systems (issue 22): webhooks and API tokens, gathered on one page.
     path(f"{F}integrations/", integrations.integrations, name="integrations"),
     path(f"{F}integrations/api/", integrations.api_tokens, name="api_tokens"),

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from directory import conflicts
 from intake import figures
 
 from ..access import portal_view
@@ -37,5 +38,6 @@ def dashboard(request):
             "months": months,
             "year": figures.year_figures(months),
             "charts": charts,
+            "conflict_skips": conflicts.skips_this_week(firm=firm),
         },
     )

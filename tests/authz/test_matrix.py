@@ -14,6 +14,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from api import tokens
+from directory import conflicts
 from directory.models import Invitation
 from tests.factories import (
     ArticleFactory,
@@ -97,6 +98,7 @@ def world(db, harbin, cyber_law):
         "lead_match": match.pk,
         "api_token": tokens.token_create(firm=firm, name="CRM", user=owner.user)[0].pk,
         "webhook": WebhookEndpointFactory(firm=firm).pk,
+        "conflict": conflicts.entry_add(firm=firm, name="Harbin Ice Tech", label="Client 1")[0].pk,
     }
     users = {
         "anonymous": None,

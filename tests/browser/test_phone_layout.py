@@ -91,6 +91,8 @@ NOT_PAGES = {
     "portal:webhook_toggle": "POST-only action",
     "portal:webhook_delete": "POST-only action",
     "portal:webhook_test": "POST-only action",
+    "portal:conflict_add": "POST-only action",
+    "portal:conflict_delete": "POST-only action",
     "account_confirm_login_code": "only within a sign-in by code; otherwise redirects to sign in",
     "account_confirm_reauthentication_code": "only within a reauthentication by code; otherwise a redirect",
     "account_reauthenticate": "redirects a session without a password step (walked through mfa_reauthenticate)",
@@ -350,6 +352,7 @@ PAGES = {
     ],
     "portal:settings": [("portal request settings", "owner", lambda w: w.portal("settings"))],
     "portal:integrations": [("portal integrations", "owner", lambda w: w.portal("integrations"))],
+    "portal:conflicts": [("portal conflict list", "member", lambda w: w.portal("conflicts"))],
     "portal:api_tokens": [("portal api tokens", "owner", lambda w: w.portal("api_tokens"))],
     "portal:webhooks": [
         ("portal webhooks", "owner", lambda w: w.portal("webhooks")),

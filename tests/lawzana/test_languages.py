@@ -47,6 +47,7 @@ SAMPLE = {
     "lead_match": 7,
     "api_token": 7,
     "webhook": 7,
+    "conflict": 7,
 }
 
 

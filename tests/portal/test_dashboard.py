@@ -282,9 +282,10 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, count, django_asse
         )
     client.force_login(membership.user)
 
-    # Session, user, two-factor check, membership; 1 overview + 3 figures queries; the idle
-    # timeout's session save (savepoint, update, release).
-    with django_assert_max_num_queries(11):
+    # Session, user, two-factor check, membership; 1 overview + 3 figures queries; this week's
+    # conflict count (one row by its unique key); the idle timeout's session save (savepoint,
+    # update, release).
+    with django_assert_max_num_queries(12):
         response = client.get(_url(membership.firm))
 
     assert response.status_code == 200
