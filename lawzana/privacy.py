@@ -6,7 +6,8 @@ import hashlib
 
 from django.utils.translation import gettext_lazy as _
 
-POLICY_VERSION = "2026-11-28"
+# 2026-12-07: the optional other party's name and the conflict check (issue 23).
+POLICY_VERSION = "2026-12-07"
 
 PROCESS = "process"
 SHARE = "share"
