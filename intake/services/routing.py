@@ -60,10 +60,12 @@ def lead_match(*, lead_id: int) -> list[Match]:
     lead_changes = {}
     candidates = []
     if lead.requested_firm_id is not None and lead.requested_firm_id not in matched_firms:
-        if lead.requested_firm_id in conflicted:
-            skipped.append(lead.requested_firm_id)
-        else:
-            candidates += requested_candidate(lead=lead)
+        chosen = requested_candidate(lead=lead)
+        # Counted only when the firm would otherwise have received it (listed, taking requests).
+        if chosen and chosen[0].firm.pk in conflicted:
+            skipped.append(chosen[0].firm.pk)
+            chosen = []
+        candidates += chosen
         if not candidates and not lead.requested_firm_unavailable:
             # Said to the client the same way whatever the cause (stopped taking requests, or a
             # conflict), so the status page never tells them whom the firm acts for.
@@ -72,7 +74,7 @@ def lead_match(*, lead_id: int) -> list[Match]:
         candidates += find_candidates(
             lead=lead,
             needed=len(free_slots) - len(candidates),
-            exclude_firm_ids=[*matched_firms, *(c.firm.pk for c in candidates)],
+            exclude_firm_ids=[*matched_firms, *(c.firm.pk for c in candidates), *skipped],
             conflicted_firm_ids=conflicted,
             skipped=skipped,
         )

@@ -223,6 +223,24 @@ def test_a_chosen_firm_first_with_a_conflict_leaves_its_place_to_others(firms, h
 
     assert matched_firms(lead) == firms[1:]
     assert Lead.objects.get(pk=lead.pk).requested_firm_unavailable
+    assert conflicts.skips_this_week(firm=firms[0]) == 1  # once, though both passes met it
+
+
+def test_a_chosen_firm_that_stopped_taking_requests_is_not_counted_as_a_conflict(firms, harbin, cyber_law):
+    firms[0].is_accepting_leads = False
+    firms[0].save(update_fields=["is_accepting_leads"])
+    lead = make_lead(
+        city=harbin,
+        practice_area=cyber_law,
+        other_party=OTHER_PARTY,
+        requested_firm=firms[0],
+        requested_firm_only=True,
+    )
+
+    lead_match(lead_id=lead.pk)
+
+    assert Lead.objects.get(pk=lead.pk).requested_firm_unavailable  # told the same way
+    assert conflicts.skips_this_week(firm=firms[0]) == 0
 
 
 def test_a_chosen_firm_without_a_conflict_still_comes_first(firms, harbin, cyber_law):
