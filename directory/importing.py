@@ -38,6 +38,7 @@ from .firm_slugs import reserved_firm_slugs
 from .licences import normalise_licence, validate_licence_for_country
 from .models import City, Country, Firm, Language, Lawyer, Membership, Office, PracticeArea
 from .services.firms import firms_refresh
+from .services.memberships import claim_invite_url, slug_candidates
 
 # The columns, in the file's order. "listed", "verified" and "claim_link" are written by the
 # export for the operator to read and ignored by the import.
@@ -282,11 +283,7 @@ class FirmResource(resources.ModelResource):
         owners = getattr(firm, "owners", None)
         if owners is None:
             owners = list(firm.memberships.filter(role=Membership.Role.OWNER))
-        if owners:
-            return ""
-        from .services.memberships import claim_invite_url
-
-        return claim_invite_url(firm)
+        return "" if owners else claim_invite_url(firm)
 
     # --- Import: before the rows -----------------------------------------------------------
 
@@ -732,15 +729,14 @@ class FirmResource(resources.ModelResource):
         return
 
     def _free_slug(self, name: str, city: City) -> str:
-        base = slugify(name)[:180].strip("-") or f"firm-{city.slug}"
-        if base in reserved_firm_slugs():
-            base = f"{base}-firm"
+        # The portal's rule for a new firm's slug (memberships.slug_candidates), with the slugs
+        # already taken read in one query instead of one per candidate.
+        candidates = slug_candidates(name, city=city, reserved=reserved_firm_slugs())
+        base = next(candidates)
         taken = set(Firm.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-        slug, number = base, 1
-        while slug in taken:
-            number += 1
-            slug = f"{base}-{number}"
-        return slug
+        if base not in taken:
+            return base
+        return next(slug for slug in candidates if slug not in taken)
 
     def _save_offices(self, firm, parsed, *, is_create):
         offices = [] if is_create else list(firm.offices.all())

@@ -70,7 +70,8 @@ def unlisted_firms_owned(user) -> int:
     return Membership.objects.filter(user=user, role=Membership.Role.OWNER, firm__is_listed=False).count()
 
 
-def _slug_candidates(name: str, *, city: City, reserved: Collection[str]):
+def slug_candidates(name: str, *, city: City, reserved: Collection[str]):
+    """A new firm's slugs to try, in order: from its name, else its city; then numbered."""
     base = slugify(name)[: SLUG_MAX_LENGTH - 12].strip("-")
     if not base:  # e.g. a Chinese name: slugify keeps ASCII only
         base = f"firm-{city.slug}"[: SLUG_MAX_LENGTH - 12]
@@ -111,7 +112,7 @@ def firm_create(
             % {"count": MAX_UNLISTED_FIRMS_PER_USER}
         )
     taken = set()
-    for slug in _slug_candidates(name, city=city, reserved=reserved_firm_slugs()):
+    for slug in slug_candidates(name, city=city, reserved=reserved_firm_slugs()):
         if slug in taken:
             continue
         if Firm.objects.filter(slug=slug).exists():

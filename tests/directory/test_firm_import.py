@@ -376,3 +376,12 @@ def test_an_unknown_id_is_refused(client, operator, places):
 
 def test_the_preview_page_is_valid_html(client, operator, places, assert_valid_html):
     assert_valid_html(_preview(client, _csv([GOOD[0], _row(name="X", city="Atlantis")])).content)
+
+
+def test_an_imported_firm_gets_the_portals_slug_numbered_past_those_taken(client, operator, places):
+    FirmFactory(name="Bingcheng Data Law Firm", slug="bingcheng-data-law-firm")
+    FirmFactory(name="Bingcheng Data Law Firm", slug="bingcheng-data-law-firm-2")
+
+    _confirm(client, _preview(client, _csv([GOOD[0]])))
+
+    assert Firm.objects.get(licence_number=CODE_A).slug == "bingcheng-data-law-firm-3"
