@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.test import override_settings
 
+from api import tokens
 from api.models import ApiToken
 from intake.models import Lead, Match
 from intake.services import answers, client_actions
@@ -219,9 +220,24 @@ def test_the_token_is_stored_only_as_its_hash(firm, token):
     stored = ApiToken.objects.get(firm=firm)
 
     assert token not in str(stored.__dict__)
-    assert token.split("_")[2] not in str(stored.__dict__)
+    # The secret is URL-safe base64, which may itself contain "_": split only twice.
+    secret = token.split("_", 2)[2]
+    assert len(secret) >= 40
+    assert secret not in str(stored.__dict__)
     assert len(stored.token_hash) == 64
     assert token.startswith(f"lzk_{stored.prefix}_")
+
+
+def test_a_token_whose_secret_holds_underscores_and_dashes_works(client, firm, owner, monkeypatch):
+    # URL-safe base64 uses "_" and "-": about half of all secrets contain one, so the token must be
+    # read as three parts at the first two underscores, never split on every one.
+    monkeypatch.setattr(tokens.secrets, "token_urlsafe", lambda n: "_a-b_" + "c" * 38)
+    token = tokens.token_create(firm=firm, name="Spreadsheet", user=owner.user)[1]
+
+    response = client.get(ME_URL, **bearer(token))
+
+    assert response.status_code == 200
+    assert response.json()["token"]["name"] == "Spreadsheet"
 
 
 def test_last_used_is_written_at_most_once_a_minute(client, firm, token, django_assert_num_queries):
