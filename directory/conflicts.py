@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,13 +96,46 @@ def normalise(name: str) -> str:
     return joined
 
 
-def digest(name: str) -> str:
-    """The keyed hash of the normalised name (64 hex characters), or "" when nothing is left
-    to compare: an empty digest matches nothing."""
+def key_id(key: str) -> str:
+    """Which key an entry was hashed under, stored beside it: a keyed hash of a fixed text, so it
+    names the key without helping anyone learn it."""
+    return hmac.new(key.encode(), b"lawzana conflict-check key id", hashlib.sha256).hexdigest()[:12]
+
+
+def current_key_id() -> str:
+    return key_id(settings.CONFLICT_CHECK_KEY)
+
+
+def digest(name: str, *, key: str | None = None) -> str:
+    """The keyed hash of the normalised name (64 hex characters) under the current key (or the
+    one given), or "" when nothing is left to compare: an empty digest matches nothing."""
     normalised = normalise(name)
     if not normalised:
         return ""
-    return hmac.new(settings.CONFLICT_CHECK_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+    key = settings.CONFLICT_CHECK_KEY if key is None else key
+    return hmac.new(key.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def fingerprints(name: str) -> dict[str, str]:
+    """The name's digest under the current key and under every fallback key, by digest, each
+    with the id of its key: the current key first. Empty when nothing identifying is left."""
+    if not normalise(name):
+        return {}
+    keys = [settings.CONFLICT_CHECK_KEY, *settings.CONFLICT_CHECK_KEY_FALLBACKS]
+    return {digest(name, key=key): key_id(key) for key in keys}
+
+
+def _rekey(entries, *, fingerprint: str) -> None:
+    """Entries found under a fallback key move to the current one, now that the name is known
+    again; where the firm meanwhile re-entered the name under the current key, the old entry goes."""
+    current = current_key_id()
+    for entry in entries:
+        if entry.key_id == current and entry.digest == fingerprint:
+            continue
+        if ConflictEntry.objects.filter(firm_id=entry.firm_id, digest=fingerprint).exclude(pk=entry.pk).exists():
+            ConflictEntry.objects.filter(pk=entry.pk).delete()
+        else:
+            ConflictEntry.objects.filter(pk=entry.pk).update(digest=fingerprint, key_id=current)
 
 
 class ConflictListFull(Exception):
@@ -123,9 +156,19 @@ def entry_add(*, firm, name: str, label: str, user=None):
     with transaction.atomic():
         # The firm's row serialises its additions, so two at once cannot pass a cap together.
         Firm.objects.select_for_update().filter(pk=firm.pk).first()
-        existing = ConflictEntry.objects.filter(firm=firm, digest=fingerprint).first()
+        existing = ConflictEntry.objects.filter(firm=firm, digest__in=fingerprints(name)).first()
         if existing is not None:
+            # Entering a name again is how a firm moves it off a key being replaced.
+            _rekey([existing], fingerprint=fingerprint)
+            existing.refresh_from_db()
             return existing, False
+        # The portal asks firms to enter names under a replaced key again "with the same label":
+        # that entry is renewed in place, outside the caps, since the list does not grow.
+        renewed = ConflictEntry.objects.filter(firm=firm, label=label.strip()).exclude(key_id=current_key_id()).first()
+        if renewed is not None:
+            ConflictEntry.objects.filter(pk=renewed.pk).update(digest=fingerprint, key_id=current_key_id())
+            renewed.refresh_from_db()
+            return renewed, True
         if ConflictEntry.objects.filter(firm=firm).count() >= settings.CONFLICT_LIST_MAX_ENTRIES:
             raise ConflictListFull(
                 _("Your list holds %(count)d names, the most it can hold. Remove names you no longer act for first.")
@@ -141,17 +184,38 @@ def entry_add(*, firm, name: str, label: str, user=None):
                 % {"count": settings.CONFLICT_LIST_MAX_ADDITIONS_PER_DAY}
             )
         ConflictTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
-        entry = ConflictEntry.objects.create(firm=firm, digest=fingerprint, label=label, created_by=user)
+        entry = ConflictEntry.objects.create(
+            firm=firm, digest=fingerprint, key_id=current_key_id(), label=label, created_by=user
+        )
     return entry, True
 
 
 def firms_holding(name: str) -> set[int]:
     """The ids of the firms whose list holds this party: one query on the digest index, none
-    when no name was given."""
-    fingerprint = digest(name)
-    if not fingerprint:
+    when no name was given. While a key is being replaced, entries found under a fallback key
+    are re-keyed under the current one (a write only then)."""
+    by_digest = fingerprints(name)
+    if not by_digest:
         return set()
-    return set(ConflictEntry.objects.filter(digest=fingerprint).values_list("firm_id", flat=True))
+    entries = list(ConflictEntry.objects.filter(digest__in=by_digest).only("pk", "firm_id", "digest", "key_id"))
+    current = digest(name)
+    stale = [entry for entry in entries if entry.digest != current]
+    if stale:
+        _rekey(stale, fingerprint=current)
+    return {entry.firm_id for entry in entries}
+
+
+def entries_by_key() -> dict[str, int]:
+    """How many entries each key holds: "current", "fallback 1", "fallback 2"… and "retired"
+    for keys no longer configured, whose entries match nothing until the firms enter them again."""
+    names = {current_key_id(): "current"}
+    for position, key in enumerate(settings.CONFLICT_CHECK_KEY_FALLBACKS, start=1):
+        names.setdefault(key_id(key), f"fallback {position}")
+    counts = {name: 0 for name in names.values()}
+    counts["retired"] = 0
+    for row in ConflictEntry.objects.values("key_id").annotate(count=Count("pk")):
+        counts[names.get(row["key_id"], "retired")] += row["count"]
+    return counts
 
 
 def skips_record(*, firm_ids) -> None:

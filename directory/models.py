@@ -981,6 +981,9 @@ class ConflictEntry(models.Model):
 
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="conflict_entries", verbose_name=_("firm"))
     digest = models.CharField(_("fingerprint"), max_length=64, editable=False)
+    # Which CONFLICT_CHECK_KEY the digest is under (directory.conflicts.key_id), so that a key can
+    # be replaced without silently emptying the lists (docs/conflict-check.md).
+    key_id = models.CharField(_("key"), max_length=12, editable=False, default="")
     label = models.CharField(_("label"), max_length=80)
     created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(

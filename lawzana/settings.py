@@ -81,6 +81,10 @@ if PRODUCTION:
 # to start with it or without one (below).
 INSECURE_DEV_CONFLICT_CHECK_KEY = "lawzana-development-conflict-check-key-do-not-use-in-production"
 CONFLICT_CHECK_KEY = env.str("CONFLICT_CHECK_KEY", default=INSECURE_DEV_CONFLICT_CHECK_KEY)
+# Earlier keys, newest first, kept while a key is being replaced: names stored under one still
+# match, and each is re-keyed under CONFLICT_CHECK_KEY when it next comes up (docs/conflict-check.md,
+# "Replacing the key"). A key that leaked does not belong here.
+CONFLICT_CHECK_KEY_FALLBACKS = env.list("CONFLICT_CHECK_KEY_FALLBACKS", default=[])
 # Caps on a firm's conflict list, so that no firm can load thousands of names to learn from
 # its weekly count who is being pursued (docs/conflict-check.md).
 CONFLICT_LIST_MAX_ENTRIES = 500
@@ -105,6 +109,11 @@ if PRODUCTION and not PRODUCTION_WITHOUT_SERVICES:
         raise ImproperlyConfigured(
             "CONFLICT_CHECK_KEY must be set to a random value of at least 32 characters in production: it keys "
             "the hashes of firms' conflict lists (docs/conflict-check.md)."
+        )
+    if any(len(key) < 32 or key == INSECURE_DEV_CONFLICT_CHECK_KEY for key in CONFLICT_CHECK_KEY_FALLBACKS):
+        raise ImproperlyConfigured(
+            "Every key in CONFLICT_CHECK_KEY_FALLBACKS must be a random value of at least 32 characters "
+            "(docs/conflict-check.md)."
         )
 
 INSTALLED_APPS = [

@@ -20,12 +20,16 @@ from ..forms.conflicts import ConflictEntryForm
 
 def _page(request, *, form=None, status=200):
     entries = list(ConflictEntry.objects.filter(firm=request.firm).select_related("created_by"))
+    current = conflicts.current_key_id()
+    for entry in entries:
+        entry.needs_entering_again = entry.key_id != current
     return render(
         request,
         "portal/conflicts/list.html",
         {
             "section": "dashboard",
             "entries": entries,
+            "entries_to_enter_again": sum(entry.needs_entering_again for entry in entries),
             "form": form or ConflictEntryForm(),
             "is_owner": request.membership.is_owner,
             "max_entries": conf.CONFLICT_LIST_MAX_ENTRIES,

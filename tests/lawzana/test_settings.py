@@ -53,6 +53,7 @@ def _manage(*args, **env):
             "CONFLICT_CHECK_KEY must be set",
         ),
         ({**SAFE, "CONFLICT_CHECK_KEY": "short"}, "CONFLICT_CHECK_KEY must be set"),
+        ({**SAFE, "CONFLICT_CHECK_KEY_FALLBACKS": f"{'f' * 40},short"}, "Every key in CONFLICT_CHECK_KEY_FALLBACKS"),
         # Webhooks to plain HTTP on loopback are for the test suite's own receiver only.
         ({**SAFE, "WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER": "true"}, "WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER must be"),
     ],
