@@ -217,7 +217,7 @@ def claim_link(claim: FirmClaim) -> str:
 
 @transaction.atomic
 def firm_claim_by_email(*, user, firm: Firm) -> FirmClaim:
-    """Send a link to the firm's listed address; following it (signed in as `user`) makes
+    """Send a link to the firm's address on file; following it (signed in as `user`) makes
     the user an owner."""
     firm = Firm.objects.select_for_update().get(pk=firm.pk)
     if not firm.email:

@@ -322,7 +322,7 @@ def test_the_claim_page_explains_both_proofs_with_the_email_masked(client, user,
     assert response.status_code == 200
     assert_valid_html(response.content)
     page = text_of(response)
-    assert "l•••@songhua-law.cn" in page
+    assert "We email a link to l•••@songhua-law.cn, the address we have on file for the firm." in page
     assert "li.na@" not in page
     assert 'value="email"' in page
     assert 'value="operators"' in page
@@ -390,6 +390,9 @@ def test_the_email_proof_sends_a_link_to_the_firms_listed_address(
     message = mail.outbox[0]
     assert "Songhua River Law" in message.subject
     assert "wei.zhang@example.com" in message.body
+    body = " ".join(message.body.split())
+    assert "We sent this email to li.na@songhua-law.cn, the address we have on file for the firm" in body
+    assert "not listed" not in body
     assert link_in(message).endswith(expected_link)
     assert expected_link in message.alternatives[0][0]
     assert not Membership.objects.filter(firm=listed).exists()
