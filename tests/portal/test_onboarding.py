@@ -16,6 +16,7 @@ from tests.factories import (
     FirmFactory,
     FirmUserFactory,
     MembershipFactory,
+    StaffFactory,
     SuperuserFactory,
 )
 
@@ -251,6 +252,43 @@ def test_a_user_creates_at_most_three_unlisted_firms(client, user, create_data):
     assert response.status_code == 200
     assert any("waiting for verification" in m for m in messages_of(response))
     assert not Firm.objects.filter(name="Harbin Data Law").exists()
+
+
+def test_a_fourth_firm_created_in_the_portal_is_refused(client, user, create_data):
+    for n in range(3):
+        created = client.post(reverse("portal:firm_create"), {**create_data, "name": f"Harbin Data Law {n}"})
+        assert created.status_code == 302
+
+    page = client.get(reverse("portal:firm_create"))
+    fourth = client.post(reverse("portal:firm_create"), create_data)
+
+    assert "You have created 3 firms that are still waiting for verification" in text_of(page)
+    assert 'name="name"' not in text_of(page)
+    assert any("You have created 3 firms that are still waiting" in m for m in messages_of(fourth))
+    assert Firm.objects.filter(memberships__user=user).count() == 3
+
+
+def test_firms_claimed_or_joined_by_invitation_do_not_count_toward_the_limit(client, user, create_data):
+    # Three firms operators imported (unlisted, nobody manages them) and the user claimed, and
+    # one a colleague created and invited the user to own with them.
+    for n in range(3):
+        imported = FirmFactory(name=f"Imported {n}", is_listed=False)
+        claim = memberships.firm_claim_by_operators(user=user, firm=imported, message="I am a partner.")
+        assert memberships.firm_claim_approve(claim=claim, decided_by=StaffFactory())
+    colleagues = MembershipFactory(owner=True, firm=FirmFactory(is_listed=False))
+    invitation = memberships.invitation_create(
+        firm=colleagues.firm, email=user.email, role="owner", invited_by=colleagues.user
+    )
+    signed = memberships.invitation_link(invitation).rstrip("/").rsplit("/", 1)[1]
+    memberships.invitation_accept(signed=signed, user=user)
+    assert Membership.objects.filter(user=user, role="owner", firm__is_listed=False).count() == 4
+
+    page = client.get(reverse("portal:firm_create"))
+    response = client.post(reverse("portal:firm_create"), create_data)
+
+    assert 'name="name"' in text_of(page)
+    assert response.status_code == 302
+    assert Membership.objects.get(user=user, firm__name="Harbin Data Law").role == "owner"
 
 
 def test_listed_firms_and_memberships_do_not_count_toward_the_limit(client, user, create_data):
