@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 from lawzana.admin import ReadOnlyAdminMixin
 
 from .disclaimers import warn_missing_notices
-from .importing import FirmResource
+from .importing import PENDING_FILES_FOLDER, FirmResource
 from .models import (
     Article,
     City,
@@ -233,8 +233,26 @@ class FirmImportExportMixin(ImportExportMixin):
     confirm_form_class = FirmConfirmImportForm
     import_template_name = "admin/directory/firm/import.html"
     # The file waits between the preview and the confirmation in the media storage, which all
-    # web hosts share (an S3 bucket in production), not in one host's temporary folder.
+    # web hosts share (an S3 bucket in production), not in one host's temporary folder. The
+    # confirmation deletes it; the hourly directory.tasks.import_files_delete_abandoned deletes
+    # those of previews nobody confirmed.
     tmp_storage_class = MediaStorage
+
+    def get_tmp_storage_class_kwargs(self):
+        return {**super().get_tmp_storage_class_kwargs(), "MEDIA_FOLDER": PENDING_FILES_FOLDER}
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # Confirmed after its file was deleted as abandoned: nothing was read, so nothing
+            # was written.
+            self.message_user(
+                request,
+                _("This preview is more than a day old and its file is gone: upload the file again."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:directory_firm_import"))
 
     def has_import_permission(self, request):
         # An import both adds firms and changes them.

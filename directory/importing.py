@@ -19,14 +19,18 @@ Export writes the same columns, so a file can go out and come back; a cell start
 running as a formula, and which the import takes off again.
 """
 
+import logging
 import re
 from collections import defaultdict
+from datetime import timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.storage import storages
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import fields, resources
@@ -39,6 +43,8 @@ from .licences import normalise_licence, validate_licence_for_country
 from .models import City, Country, Firm, Language, Lawyer, Membership, Office, PracticeArea
 from .services.firms import firms_refresh
 from .services.memberships import claim_invite_url, slug_candidates
+
+logger = logging.getLogger(__name__)
 
 # The columns, in the file's order. "listed", "verified" and "claim_link" are written by the
 # export for the operator to read and ignored by the import.
@@ -801,3 +807,45 @@ class FirmResource(resources.ModelResource):
         # Rank, completeness and search text of the firms written; a dry run is rolled back.
         if not kwargs.get("dry_run") and self.touched and not result.has_errors():
             firms_refresh(firm_ids=self.touched)
+
+
+# --- Files of previews never confirmed -----------------------------------------------------
+
+# Between the preview and the confirmation the uploaded file waits in this folder of the media
+# storage (directory/admin.py, FirmImportExportMixin). The confirmation deletes it; a preview
+# nobody confirms (refused rows, a closed tab) would leave it there for good.
+PENDING_FILES_FOLDER = "django-import-export"
+# Older than this, a preview is abandoned: its confirmation then asks for the file again.
+PENDING_FILE_MAX_AGE = timedelta(hours=24)
+
+
+def pending_files_storage():
+    """The storage django-import-export's MediaStorage writes to: one named "import_export"
+    when STORAGES has it, else the default (MEDIA_ROOT, or the S3 bucket in production)."""
+    return storages["import_export"] if "import_export" in storages.backends else storages["default"]
+
+
+def import_files_delete_abandoned() -> int:
+    """Delete the files of previews older than PENDING_FILE_MAX_AGE; how many were deleted.
+
+    Only through the storage's own listdir, get_modified_time and delete, so it works on a
+    bucket as on a folder, whichever web host made the preview."""
+    storage = pending_files_storage()
+    try:
+        _folders, names = storage.listdir(PENDING_FILES_FOLDER)
+    except FileNotFoundError:  # a folder on disk appears with the first preview
+        return 0
+    cutoff = timezone.now() - PENDING_FILE_MAX_AGE
+    deleted = 0
+    for name in names:
+        path = f"{PENDING_FILES_FOLDER}/{name}"
+        try:
+            if storage.get_modified_time(path) >= cutoff:
+                continue
+        except FileNotFoundError:  # confirmed (and so deleted) since the listing
+            continue
+        storage.delete(path)
+        deleted += 1
+    if deleted:
+        logger.info("import_files_deleted count=%d", deleted)
+    return deleted

@@ -3,6 +3,7 @@ import math
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -397,10 +398,10 @@ class Firm(models.Model):
                 raise ValidationError({"licence_number": exc.messages}) from None
 
     def main_country_code(self) -> str | None:
-        """The country of the main office (the headquarters, else the first office)."""
+        """The country of the main office (main_office(): the headquarters, else the first office)."""
         if self.pk is None:
             return None
-        office = self.offices.select_related("city__country").order_by("-is_headquarters", "pk").first()
+        office = main_office(self.offices.select_related("city__country"))
         return office.city.country.code if office else None
 
     # The language each of the firm's own texts is written in: the plain field holds English.
@@ -529,6 +530,14 @@ class Office(models.Model):
 
     def __str__(self):
         return f"{self.firm.name}, {self.city.name}"
+
+
+def main_office(offices: Iterable[Office]) -> Office | None:
+    """A firm's main office among its `offices`: the headquarters, else the office added first.
+    The one rule for the profile (its address, breadcrumb and country notice) and for the
+    licence number's check (Firm.main_country_code): by creation, not by city name, which
+    differs between the page's languages and changes when a city is renamed."""
+    return min(offices, key=lambda office: (not office.is_headquarters, office.pk), default=None)
 
 
 class Lawyer(models.Model):

@@ -20,7 +20,7 @@ from . import page_tags, ranking
 from .disclaimers import disclaimer_for
 from .firm_slugs import could_be_slug
 from .images import LogoStorageFailed, logo_read
-from .models import Article, Firm
+from .models import Article, Firm, main_office
 from .search import MAX_QUERY_LENGTH
 from .selectors import (
     FirmSearchResults,
@@ -57,24 +57,23 @@ def _firm_detail(request, slug):
         raise Http404("No listed firm with this address.") from exc
     profile_view_count(request, firm.pk)
     offices = list(firm.offices.all())
-    main_office = next((office for office in offices if office.is_headquarters), offices[0] if offices else None)
+    # The same office Firm.main_country_code() goes by, which decided how the licence number
+    # was validated; picked from the offices already loaded rather than asked for again.
+    main = main_office(offices)
     trail = [(_("Cities"), reverse("guides:city_index"))]
-    if main_office is not None:
-        trail.append((main_office.city.name, main_office.city.get_absolute_url()))
+    if main is not None:
+        trail.append((main.city.name, main.city.get_absolute_url()))
     trail.append((firm.name, firm.get_absolute_url()))
     # The notice of the main office's country: where the firm is held to the advertising rules.
-    disclaimer = disclaimer_for(main_office.city.country_id) if main_office is not None else None
-    # The office Firm.main_country_code() goes by, which decided how the licence number was
-    # validated; picked from the offices already loaded rather than asked for again.
-    licence_office = min(offices, key=lambda office: (not office.is_headquarters, office.pk), default=None)
-    licence_is_uscc = licence_office is not None and licence_office.city.country.code.upper() == "CN"
+    disclaimer = disclaimer_for(main.city.country_id) if main is not None else None
+    licence_is_uscc = main is not None and main.city.country.code.upper() == "CN"
     response = render(
         request,
         "directory/firm_detail.html",
         {
             "firm": firm,
             "firm_ld": _firm_ld(firm),
-            "main_office": main_office,
+            "main_office": main,
             "disclaimer": disclaimer,
             "licence_is_uscc": licence_is_uscc,
             **breadcrumbs(*trail),

@@ -516,8 +516,9 @@ _HOUSEKEEPING_TASKS = [
     "intake.tasks.response_figures_refresh",
     "guides.tasks.guides_notify_stale",
     "webhooks.tasks.webhooks_sweep",
+    "directory.tasks.import_files_delete_abandoned",
 ]
-# Every task is named here (tests/intake/test_task_queues.py holds each registered task to it).
+# Every task is named here (tests/lawzana/test_task_queues.py holds each registered task to it).
 CELERY_TASK_ROUTES = {
     **{name: {"queue": "deliveries"} for name in _DELIVERY_TASKS},
     **{name: {"queue": "housekeeping"} for name in _HOUSEKEEPING_TASKS},
@@ -583,6 +584,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intake.tasks.response_figures_refresh",
         "schedule": RESPONSE_FIGURES_REFRESH_SECONDS,
     },
+    # The uploaded files of firm import previews nobody confirmed (directory/importing.py).
+    "import-files-delete-abandoned": {"task": "directory.tasks.import_files_delete_abandoned", "schedule": 3600},
 }
 
 # Email: EMAIL_URL like smtp://user:pass@host:587 (environ's email_url); default to files.

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -66,8 +67,19 @@ def mask_email(address: str) -> str:
 # --- Creating a firm ---------------------------------------------------------------------
 
 
-def unlisted_firms_owned(user) -> int:
-    return Membership.objects.filter(user=user, role=Membership.Role.OWNER, firm__is_listed=False).count()
+def unlisted_firms_created(user) -> int:
+    """The unlisted firms `user` owns because they created them in the portal: what
+    MAX_UNLISTED_FIRMS_PER_USER limits, since it is there against made-up firms. A firm they
+    came to own through an approved claim (one operators imported, say) or a colleague's
+    invitation is not theirs to answer for, so it does not count."""
+    claimed = FirmClaim.objects.filter(firm=OuterRef("firm"), user=user, status=FirmClaim.Status.APPROVED)
+    invited = Invitation.objects.filter(firm=OuterRef("firm"), accepted_by=user)
+    return (
+        Membership.objects.filter(user=user, role=Membership.Role.OWNER, firm__is_listed=False)
+        .exclude(Exists(claimed))
+        .exclude(Exists(invited))
+        .count()
+    )
 
 
 def slug_candidates(name: str, *, city: City, reserved: Collection[str]):
@@ -103,11 +115,11 @@ def firm_create(
     `tagline_language` (the language of the page it was typed on)."""
     # Lock the user so that two tabs cannot both pass the limit.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    if unlisted_firms_owned(user) >= MAX_UNLISTED_FIRMS_PER_USER:
+    if unlisted_firms_created(user) >= MAX_UNLISTED_FIRMS_PER_USER:
         raise PortalError(
             _(
-                "You already have %(count)d firms waiting for verification. Once operators have verified "
-                "one, you can add another."
+                "You have created %(count)d firms that are still waiting for verification. Once operators have "
+                "verified one, you can add another."
             )
             % {"count": MAX_UNLISTED_FIRMS_PER_USER}
         )
@@ -217,7 +229,7 @@ def claim_link(claim: FirmClaim) -> str:
 
 @transaction.atomic
 def firm_claim_by_email(*, user, firm: Firm) -> FirmClaim:
-    """Send a link to the firm's listed address; following it (signed in as `user`) makes
+    """Send a link to the firm's address on file; following it (signed in as `user`) makes
     the user an owner."""
     firm = Firm.objects.select_for_update().get(pk=firm.pk)
     if not firm.email:

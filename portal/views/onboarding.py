@@ -58,7 +58,7 @@ def firm_create(request):
                 % {"firm": firm.name},
             )
             return redirect("portal:dashboard", firm_slug=firm.slug)
-    at_limit = memberships.unlisted_firms_owned(request.user) >= memberships.MAX_UNLISTED_FIRMS_PER_USER
+    at_limit = memberships.unlisted_firms_created(request.user) >= memberships.MAX_UNLISTED_FIRMS_PER_USER
     return render(
         request,
         "portal/onboarding/firm_create.html",

@@ -6,6 +6,7 @@ not its logo or a 500.
 moto is a development dependency (requirements.lock); without it these tests skip on a laptop
 and fail under CI=true."""
 
+import datetime
 import gc
 import io
 import logging
@@ -16,12 +17,15 @@ import warnings
 
 import boto3
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.views.debug import SafeExceptionReporterFilter
+from import_export.tmp_storages import MediaStorage
 from PIL import Image
 
+from directory.importing import PENDING_FILES_FOLDER, import_files_delete_abandoned
 from lawzana.settings import media_storage
 from tests.factories import MembershipFactory
 from tests.integration.conftest import _unavailable
@@ -246,3 +250,24 @@ def test_the_bucket_comes_from_the_environment_and_error_reports_hide_the_keys(m
     monkeypatch.setenv("MEDIA_S3_ADDRESSING_STYLE", "pathway")
     with pytest.raises(ImproperlyConfigured, match="MEDIA_S3_ADDRESSING_STYLE"):
         media_storage()
+
+
+def test_import_files_nobody_confirmed_are_deleted_from_the_bucket_after_a_day(
+    bucket, s3_endpoint, media_root, settings, monkeypatch
+):
+    # As the admin's import preview stores its upload (directory/admin.py, FirmImportExportMixin).
+    use_bucket(settings, monkeypatch, s3_endpoint)
+    start = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        MediaStorage(MEDIA_FOLDER=PENDING_FILES_FOLDER).save(b"name,country\n")
+    with time_machine.travel(start + datetime.timedelta(hours=23), tick=False):
+        recent = MediaStorage(MEDIA_FOLDER=PENDING_FILES_FOLDER)
+        recent.save(b"name,country\n")
+    assert len(keys(bucket)) == 2
+
+    with time_machine.travel(start + datetime.timedelta(hours=24, minutes=1), tick=False):
+        deleted = import_files_delete_abandoned()
+
+    assert deleted == 1
+    assert keys(bucket) == [f"media/{PENDING_FILES_FOLDER}/{recent.name}"]
+    assert list(media_root.rglob("*")) == []

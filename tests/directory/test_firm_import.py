@@ -4,15 +4,19 @@ These tests walk that as an operator does, through the admin's pages."""
 
 import csv
 import io
+import os
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from directory.importing import COLUMNS
 from directory.models import Firm, Lawyer, Membership, Office
+from directory.tasks import import_files_delete_abandoned
 from tests.factories import (
     CityFactory,
     FirmFactory,
@@ -385,3 +389,86 @@ def test_an_imported_firm_gets_the_portals_slug_numbered_past_those_taken(client
     _confirm(client, _preview(client, _csv([GOOD[0]])))
 
     assert Firm.objects.get(licence_number=CODE_A).slug == "bingcheng-data-law-firm-3"
+
+
+# --- The uploaded file between the preview and the confirmation ----------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def _waiting_files(media_root):
+    folder = media_root / "django-import-export"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def _age(media_root, name, now, **age):
+    moment = (now - timedelta(**age)).timestamp()
+    os.utime(media_root / "django-import-export" / name, (moment, moment))
+
+
+def test_a_confirmed_import_deletes_its_uploaded_file(client, operator, places, media_root):
+    preview = _preview(client, _csv(GOOD))
+    assert _waiting_files(media_root) == [preview.context["confirm_form"].initial["import_file_name"]]
+
+    done = _confirm(client, preview)
+
+    assert "2 firms added" in done.content.decode()
+    assert _waiting_files(media_root) == []
+
+
+def test_a_confirmation_that_imports_nothing_deletes_its_file_too(client, operator, places, media_root):
+    preview = _preview(client, _csv(GOOD))
+    FirmFactory(name="Someone Else", licence_number=CODE_B)
+
+    done = _confirm(client, preview)
+
+    assert "Nothing was imported" in done.content.decode()
+    assert _waiting_files(media_root) == []
+
+
+def test_files_of_previews_nobody_confirmed_are_deleted_after_a_day(client, operator, places, media_root):
+    now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    refused = _preview(client, _csv([_row(name="No City", city="Atlantis")]))  # no import button
+    abandoned = _preview(client, _csv(GOOD))
+    recent = _preview(client, _csv(GOOD[:1]))
+    names = {
+        "refused": refused.context["form"].cleaned_data["import_file"].tmp_storage_name,
+        "abandoned": abandoned.context["confirm_form"].initial["import_file_name"],
+        "recent": recent.context["confirm_form"].initial["import_file_name"],
+    }
+    _age(media_root, names["refused"], now, hours=30)
+    _age(media_root, names["abandoned"], now, hours=24, minutes=1)
+    _age(media_root, names["recent"], now, hours=23)
+
+    with time_machine.travel(now, tick=False):
+        deleted = import_files_delete_abandoned.delay().get()
+
+    assert deleted == 2
+    assert _waiting_files(media_root) == [names["recent"]]
+
+
+def test_the_sweep_finds_nothing_to_do_before_the_first_preview(media_root):
+    assert import_files_delete_abandoned.delay().get() == 0
+
+
+def test_confirming_a_preview_whose_file_was_deleted_asks_for_the_file_again(client, operator, places, media_root):
+    preview = _preview(client, _csv(GOOD))
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=25), tick=False):
+        assert import_files_delete_abandoned.delay().get() == 1
+
+    done = _confirm(client, preview)
+
+    assert done.redirect_chain[-1][0] == reverse("admin:directory_firm_import")
+    assert "its file is gone: upload the file again" in done.content.decode()
+    assert Firm.objects.count() == 0
+
+
+def test_the_sweep_runs_hourly_on_the_housekeeping_queue(settings):
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == import_files_delete_abandoned.name]
+
+    assert entry["schedule"] == 3600
+    assert settings.CELERY_TASK_ROUTES[import_files_delete_abandoned.name] == {"queue": "housekeeping"}

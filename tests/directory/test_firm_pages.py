@@ -494,6 +494,28 @@ def test_a_firm_elsewhere_shows_its_licence_number(client, harbin):
     assert "Unified social credit code" not in content
 
 
+def test_without_headquarters_the_profile_and_the_licence_check_take_the_same_first_office(client, harbin):
+    berlin = CityFactory(
+        name="Berlin",
+        slug="berlin",
+        region=RegionFactory(country=CountryFactory(name="Germany", slug="germany", code="DE")),
+    )
+    firm = FirmFactory(name="Two Countries Law", slug="two-countries-law", licence_number="91230100MA1B2C3D49")
+    # Added first, though its city comes second by name.
+    OfficeFactory(firm=firm, city=harbin, address="18 Zhongyang Street", is_headquarters=False)
+    OfficeFactory(firm=firm, city=berlin, address="1 Unter den Linden", is_headquarters=False)
+
+    response = client.get("/firms/two-countries-law/")
+    tree = html5lib.parse(response.content, namespaceHTMLElements=False)
+    content = response.content.decode()
+
+    assert firm.main_country_code() == "CN"
+    assert response.context["main_office"].city == harbin
+    assert "<dt>Address</dt><dd>18 Zhongyang Street, " in content
+    assert [item["name"] for item in json_ld(tree, "BreadcrumbList")["itemListElement"]][2] == "Harbin"
+    assert "<dt>Unified social credit code</dt><dd>91230100MA1B2C3D49</dd>" in content
+
+
 def test_a_firm_without_a_licence_number_shows_none(client, firm):
     content = client.get(PROFILE).content.decode()
 

@@ -111,7 +111,10 @@ def test_the_invited_claim_page_says_the_firm_is_not_listed_and_keeps_the_invite
     assert_valid_html(response.content)
     text = text_of(response)
     assert "This firm is not listed on Lawzana yet" in text
-    assert "o•••@hulan-law.cn" in text
+    # Where the link goes, without a "listed" address the firm does not have.
+    assert "We email a link to o•••@hulan-law.cn, the address we have on file for the firm." in text
+    assert "office@" not in text
+    assert "listed for the firm" not in text
     assert text.count(f'name="invite" value="{token_of(url)}"') == 2  # both ways of proving
     assert "Back to the search" not in text
 
@@ -129,6 +132,12 @@ def test_claiming_an_imported_firm_by_email_makes_the_claimant_its_owner_and_lea
     assert sent.status_code == 302
     assert (claim.firm, claim.user, claim.method, claim.status) == (imported, user, "email", "pending")
     assert [m.to for m in mail.outbox] == [["office@hulan-law.cn"]]
+    body, html = " ".join(mail.outbox[0].body.split()), " ".join(mail.outbox[0].alternatives[0][0].split())
+    for text in (body, html):
+        assert "We sent this email to office@hulan-law.cn, the address we have on file for the firm" in text
+        assert "The firm is not listed on Lawzana yet: its profile stays hidden" in text
+        assert "listed for" not in text
+    assert "the address Lawzana has on file for Hulan River Law" in html
     link = re.search(r"http://\S+/portal/claim/confirm/\S+/", mail.outbox[0].body).group(0)
     confirm = urlsplit(link).path
     assert client.get(confirm).status_code == 200

@@ -16,6 +16,7 @@ from tests.factories import (
     FirmFactory,
     FirmUserFactory,
     MembershipFactory,
+    StaffFactory,
     SuperuserFactory,
 )
 
@@ -253,6 +254,43 @@ def test_a_user_creates_at_most_three_unlisted_firms(client, user, create_data):
     assert not Firm.objects.filter(name="Harbin Data Law").exists()
 
 
+def test_a_fourth_firm_created_in_the_portal_is_refused(client, user, create_data):
+    for n in range(3):
+        created = client.post(reverse("portal:firm_create"), {**create_data, "name": f"Harbin Data Law {n}"})
+        assert created.status_code == 302
+
+    page = client.get(reverse("portal:firm_create"))
+    fourth = client.post(reverse("portal:firm_create"), create_data)
+
+    assert "You have created 3 firms that are still waiting for verification" in text_of(page)
+    assert 'name="name"' not in text_of(page)
+    assert any("You have created 3 firms that are still waiting" in m for m in messages_of(fourth))
+    assert Firm.objects.filter(memberships__user=user).count() == 3
+
+
+def test_firms_claimed_or_joined_by_invitation_do_not_count_toward_the_limit(client, user, create_data):
+    # Three firms operators imported (unlisted, nobody manages them) and the user claimed, and
+    # one a colleague created and invited the user to own with them.
+    for n in range(3):
+        imported = FirmFactory(name=f"Imported {n}", is_listed=False)
+        claim = memberships.firm_claim_by_operators(user=user, firm=imported, message="I am a partner.")
+        assert memberships.firm_claim_approve(claim=claim, decided_by=StaffFactory())
+    colleagues = MembershipFactory(owner=True, firm=FirmFactory(is_listed=False))
+    invitation = memberships.invitation_create(
+        firm=colleagues.firm, email=user.email, role="owner", invited_by=colleagues.user
+    )
+    signed = memberships.invitation_link(invitation).rstrip("/").rsplit("/", 1)[1]
+    memberships.invitation_accept(signed=signed, user=user)
+    assert Membership.objects.filter(user=user, role="owner", firm__is_listed=False).count() == 4
+
+    page = client.get(reverse("portal:firm_create"))
+    response = client.post(reverse("portal:firm_create"), create_data)
+
+    assert 'name="name"' in text_of(page)
+    assert response.status_code == 302
+    assert Membership.objects.get(user=user, firm__name="Harbin Data Law").role == "owner"
+
+
 def test_listed_firms_and_memberships_do_not_count_toward_the_limit(client, user, create_data):
     for _ in range(3):
         MembershipFactory(user=user, owner=True)  # listed
@@ -322,7 +360,7 @@ def test_the_claim_page_explains_both_proofs_with_the_email_masked(client, user,
     assert response.status_code == 200
     assert_valid_html(response.content)
     page = text_of(response)
-    assert "l•••@songhua-law.cn" in page
+    assert "We email a link to l•••@songhua-law.cn, the address we have on file for the firm." in page
     assert "li.na@" not in page
     assert 'value="email"' in page
     assert 'value="operators"' in page
@@ -390,6 +428,9 @@ def test_the_email_proof_sends_a_link_to_the_firms_listed_address(
     message = mail.outbox[0]
     assert "Songhua River Law" in message.subject
     assert "wei.zhang@example.com" in message.body
+    body = " ".join(message.body.split())
+    assert "We sent this email to li.na@songhua-law.cn, the address we have on file for the firm" in body
+    assert "not listed" not in body
     assert link_in(message).endswith(expected_link)
     assert expected_link in message.alternatives[0][0]
     assert not Membership.objects.filter(firm=listed).exists()
