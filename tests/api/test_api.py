@@ -320,6 +320,36 @@ def test_unknown_api_addresses_and_methods(client, token):
     assert response.status_code == 405
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/nope",
+        "/api/v1/matches/not-a-uuid/extra",
+        "/api/v1/matches/",
+        "/api/v2/matches",
+    ],
+)
+def test_an_unknown_api_address_is_a_json_404_with_the_apis_headers(client, token, path):
+    for response in (client.get(path, **bearer(token)), client.get(path)):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not Found"}
+        assert "no-store" in response["Cache-Control"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in response["Content-Security-Policy"]
+        assert not response.cookies
+
+
+def test_the_sites_own_404_page_is_kept_outside_the_api(client, token):
+    for path in ("/no-such-page/", "/zh-hans/api/v1/nope", "/zh-hans/no-such-page/"):
+        response = client.get(path, **bearer(token))
+
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("text/html")
+    assert "We couldn't find that page" in client.get("/no-such-page/").content.decode()
+    assert '<html lang="zh-Hans"' in client.get("/zh-hans/api/v1/nope").content.decode()
+
+
 def test_api_answers_carry_the_security_headers_and_are_never_stored(client, token):
     response = client.get(MATCHES_URL, **bearer(token))
 
