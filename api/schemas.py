@@ -91,9 +91,11 @@ class Match(Schema):
     viewed_at: datetime | None
     answered_at: datetime | None
     answer_by: datetime | None = Field(description="When an unanswered request expires.")
+    expired_at: datetime | None = Field(description="When it expired unanswered.")
     contact_released_at: datetime | None
     updated_at: datetime = Field(
-        description="The latest of the dates above and of the client's withdrawal; an expiry has no date of its own."
+        description="The latest of the dates above and of the client's withdrawal or erasure: "
+        "poll with updated_since to learn of every change, an expiry included."
     )
     summary: str | None = Field(description="The summary the firm was sent: shortened, contact details hidden.")
     details: Details | None

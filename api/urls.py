@@ -16,6 +16,12 @@ def api_root(request, **kwargs):
     return JsonResponse({"detail": "Not Found. The schema: openapi.json"}, status=404)
 
 
+def not_found(request, exception=None):
+    """An address under /api/ that names nothing (lawzana/urls.py's handler404 sends it here):
+    the same answer as a reference that does not exist (ninja's Http404), never the site's page."""
+    return JsonResponse({"detail": "Not Found"}, status=404)
+
+
 def _patterns():
     patterns, _app_name, _namespace = api.urls
     for pattern in patterns:

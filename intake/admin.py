@@ -243,6 +243,7 @@ class MatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "delivered_at",
         "viewed_at",
         "responded_at",
+        "expired_at",
         "decline_reason",
         "return_reason",
         "contact_released_at",

@@ -267,6 +267,10 @@ class Match(models.Model):
         related_name="+",
         verbose_name=_("answered by"),
     )
+    # When the response window (or the request's own life) ran out unanswered. The other
+    # moments above stand for the rest of a match's changes; without this one a firm's system
+    # asking the API what changed since (updated_since) would never learn of an expiry.
+    expired_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expired"))
     firm_message = models.TextField(blank=True, verbose_name=_("firm's message"))
     decline_reason = models.CharField(
         max_length=10, choices=DeclineReason.choices, blank=True, verbose_name=_("reason for declining")

@@ -4,8 +4,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 from accounts import views as accounts_views
+from api.urls import not_found as api_not_found
 from guides.sitemaps import MOVED_SITEMAPS, SITEMAP_TAGS, SITEMAPS
 from lawzana.security import csp_report
 from lawzana.views import bench_control, healthz, privacy, robots_txt, sitemap_index, sitemap_section
@@ -50,3 +52,15 @@ urlpatterns += i18n_patterns(
     path("portal/", include("portal.urls")),
     prefix_default_language=False,
 )
+
+
+def page_not_found(request, exception):
+    # Nothing under /api/ is a page for people: a program that asks for an address there that
+    # names nothing gets the API's JSON 404. The site's page stays for every other address,
+    # /zh-hans/api/... included.
+    if request.path_info.startswith("/api/"):
+        return api_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = page_not_found

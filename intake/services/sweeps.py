@@ -97,7 +97,7 @@ def matches_expire_and_reroute() -> int:
         lead_id__in=lead_ids, status__in=[Match.Status.DELIVERED, Match.Status.VIEWED], delivered_at__lt=cutoff
     )
     firm_ids = set(expiring.values_list("firm_id", flat=True))
-    expired = expiring.update(status=Match.Status.EXPIRED)
+    expired = expiring.update(status=Match.Status.EXPIRED, expired_at=timezone.now())
     for lead_id in lead_ids:
         lead_match(lead_id=lead_id)
     if firm_ids:
@@ -114,7 +114,7 @@ def leads_expire() -> int:
     )
     expiring = Match.objects.filter(lead__in=old, status__in=Match.OPEN_STATUSES)
     firm_ids = set(expiring.filter(delivered_at__isnull=False).values_list("firm_id", flat=True))
-    expiring.update(status=Match.Status.EXPIRED)
+    expiring.update(status=Match.Status.EXPIRED, expired_at=timezone.now())
     if firm_ids:
         response_figures_due(firm_ids=firm_ids)
     return old.update(status=Lead.Status.EXPIRED)

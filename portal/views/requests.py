@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, Left, NullIf
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -281,8 +281,16 @@ def match_return(request, public_id):
     )
 
 
-def _csv_time(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+# Accepted requests read from the database this many at a time while the file streams out: a
+# firm's export holds its memory steady however many there are.
+EXPORT_CHUNK_SIZE = 200
+
+
+class _Lines:
+    """The file csv.writer writes to: it hands each line back, to be streamed."""
+
+    def write(self, line: str) -> str:
+        return line
 
 
 @portal_view
@@ -290,7 +298,10 @@ def _csv_time(moment) -> str:
 @never_cache
 def inbox_export(request):
     """The firm's accepted requests as a CSV file for its own spreadsheet or CRM: what their
-    pages show (api/matches.py), the client's contact details only where released to this firm."""
+    pages show (api/matches.py), the client's contact details only where released to this firm.
+
+    Streamed row by row. The rows are written after the view has returned, so every word that
+    depends on the request's language or time zone is settled here first."""
     header = [
         _("Reference"),
         _("Received"),
@@ -309,38 +320,45 @@ def inbox_export(request):
         _("Client's email"),
         _("Client's phone"),
     ]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    fee_models = {value: str(label) for value, label in Match._meta.get_field("quote_fee_model").flatchoices}
+    zone = timezone.get_current_timezone()
+    accepted = firm_view.firm_matches(request.firm).filter(status=Match.Status.ACCEPTED)
+
+    def when(moment) -> str:
+        return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    def lines():
+        writer = csv.writer(_Lines())
+        # The byte order mark is how Excel knows the file is UTF-8 (Chinese names, "–" in a quote).
+        yield "\ufeff" + writer.writerow(header)
+        for match in accepted.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+            data = firm_view.match_data(match)
+            if not data["available"]:  # erased: nothing of it is the firm's to keep any more
+                continue
+            quote = data["answer"]["quote"] or {}
+            contact = data["contact"] or {}
+            row = [
+                str(match.public_id),
+                when(match.created_at),
+                when(match.responded_at),
+                data["practice_area"],
+                data["city"],
+                data["summary"],
+                data["answer"]["message"],
+                fee_models.get(match.quote_fee_model, match.quote_fee_model) if quote else "",
+                quote.get("amount_min") or "",
+                quote.get("amount_max") or "",
+                quote.get("currency", ""),
+                quote.get("covers", ""),
+                when(match.contact_released_at) if contact else "",
+                contact.get("name", ""),
+                contact.get("email", ""),
+                contact.get("phone", ""),
+            ]
+            # Clients and firms typed these: a cell starting "=" must stay text in a spreadsheet.
+            yield writer.writerow([escape_formula(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"lawzana-{request.firm.slug}-accepted-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # The byte order mark is how Excel knows the file is UTF-8 (Chinese names, "–" in a quote).
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(header)
-    accepted = firm_view.firm_matches(request.firm).filter(status=Match.Status.ACCEPTED)
-    for match in accepted.iterator(chunk_size=200):
-        data = firm_view.match_data(match)
-        if not data["available"]:  # erased: nothing of it is the firm's to keep any more
-            continue
-        quote = data["answer"]["quote"] or {}
-        contact = data["contact"] or {}
-        row = [
-            str(match.public_id),
-            _csv_time(match.created_at),
-            _csv_time(match.responded_at),
-            data["practice_area"],
-            data["city"],
-            data["summary"],
-            data["answer"]["message"],
-            match.get_quote_fee_model_display() if quote else "",
-            quote.get("amount_min") or "",
-            quote.get("amount_max") or "",
-            quote.get("currency", ""),
-            quote.get("covers", ""),
-            _csv_time(match.contact_released_at) if contact else "",
-            contact.get("name", ""),
-            contact.get("email", ""),
-            contact.get("phone", ""),
-        ]
-        # Clients and firms typed these: a cell starting "=" must stay text in a spreadsheet.
-        writer.writerow([escape_formula(cell) for cell in row])
     return response

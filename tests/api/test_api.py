@@ -11,7 +11,7 @@ from django.test import override_settings
 from api import tokens
 from api.models import ApiToken
 from intake.models import Lead, Match
-from intake.services import answers, client_actions
+from intake.services import answers, client_actions, sweeps
 from tests.factories import LeadFactory, MatchFactory
 
 from .conftest import MATCHES_URL, ME_URL, MESSAGE, SCHEMA_URL, bearer, match_url
@@ -73,6 +73,35 @@ def test_the_list_filters_by_status_and_by_updated_since(client, firm, token):
     assert [m["public_id"] for m in accepted["items"]] == [str(old.public_id)]
     assert [m["public_id"] for m in since["items"]] == [str(old.public_id)]
     assert since["items"][0]["updated_at"].startswith("2026-03-10T09:00:00")
+
+
+DELIVERED_AT = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+
+
+def _expire_unanswered():
+    sweeps.matches_expire_and_reroute()
+
+
+def _expire_old_requests():
+    sweeps.leads_expire()
+
+
+@pytest.mark.parametrize("expire", [_expire_unanswered, _expire_old_requests], ids=["unanswered", "old request"])
+def test_updated_since_learns_of_an_expiry(client, firm, token, settings, expire):
+    settings.LEAD_RESPONSE_WINDOW_HOURS = 24
+    settings.LEAD_EXPIRY_DAYS = 30
+    with time_machine.travel(DELIVERED_AT, tick=False):
+        match = MatchFactory(firm=firm, status=Match.Status.VIEWED, delivered_at=DELIVERED_AT, viewed_at=DELIVERED_AT)
+    expired_at = DELIVERED_AT + datetime.timedelta(days=31)
+    with time_machine.travel(expired_at, tick=False):
+        expire()
+    # What the firm's system asked last, a day before the expiry.
+    since = (expired_at - datetime.timedelta(days=1)).isoformat()
+
+    found = client.get(MATCHES_URL, {"updated_since": since}, **bearer(token)).json()["items"]
+
+    assert [(m["public_id"], m["status"]) for m in found] == [(str(match.public_id), "expired")]
+    assert found[0]["updated_at"] == found[0]["expired_at"] == expired_at.isoformat().replace("+00:00", "Z")
 
 
 def test_before_accepting_the_firm_reads_the_summary_and_details_it_was_sent(client, firm, token, harbin, cyber_law):
@@ -318,6 +347,36 @@ def test_unknown_api_addresses_and_methods(client, token):
     assert client.get("/api/v1/", **bearer(token))["Content-Type"].startswith("application/json")
     response = client.post(MATCHES_URL, **bearer(token))
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/nope",
+        "/api/v1/matches/not-a-uuid/extra",
+        "/api/v1/matches/",
+        "/api/v2/matches",
+    ],
+)
+def test_an_unknown_api_address_is_a_json_404_with_the_apis_headers(client, token, path):
+    for response in (client.get(path, **bearer(token)), client.get(path)):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not Found"}
+        assert "no-store" in response["Cache-Control"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in response["Content-Security-Policy"]
+        assert not response.cookies
+
+
+def test_the_sites_own_404_page_is_kept_outside_the_api(client, token):
+    for path in ("/no-such-page/", "/zh-hans/api/v1/nope", "/zh-hans/no-such-page/"):
+        response = client.get(path, **bearer(token))
+
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("text/html")
+    assert "We couldn't find that page" in client.get("/no-such-page/").content.decode()
+    assert '<html lang="zh-Hans"' in client.get("/zh-hans/api/v1/nope").content.decode()
 
 
 def test_api_answers_carry_the_security_headers_and_are_never_stored(client, token):

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.utils.functional import Promise
 
-OURS = {"accounts", "directory", "guides", "intake"}
+OURS = {"accounts", "api", "directory", "guides", "intake"}
 
 
 def test_every_field_the_admin_shows_has_a_translatable_name():

@@ -6,10 +6,12 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from intake.models import Match
+from portal.views import requests
 from tests.factories import LeadFactory, MatchFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +54,16 @@ def accepted(firm, *, released=False, **lead_kwargs):
     )
 
 
-def rows(response):
-    text = response.content.decode("utf-8")
-    assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text[1:])))
+def text(response):
+    """The whole file, read as a browser downloads it: streamed, never held by the response."""
+    assert response.streaming
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def rows(response_or_text):
+    content = response_or_text if isinstance(response_or_text, str) else text(response_or_text)
+    assert content.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(content[1:])))
 
 
 def test_the_export_is_a_utf8_csv_with_bom_named_for_the_firm_and_day(client, firm):
@@ -91,7 +99,7 @@ def test_only_accepted_requests_and_contact_only_where_released(client, firm):
         "5000.00",
         "CNY",
     )
-    assert "wang@hidden.example" not in client.get(export_url(firm)).content.decode()
+    assert "wang@hidden.example" not in text(client.get(export_url(firm)))
 
 
 def test_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(client, firm):
@@ -118,9 +126,9 @@ def test_another_firms_member_gets_nothing_of_firm_a(client, firm):
     client.force_login(other.user)
 
     assert client.get(export_url(firm)).status_code == 404
-    own = client.get(export_url(other.firm))
+    own = text(client.get(export_url(other.firm)))
     assert rows(own) == []
-    assert "lina@shop.example" not in own.content.decode()
+    assert "lina@shop.example" not in own
 
 
 def test_an_erased_request_is_left_out(client, firm):
@@ -147,3 +155,54 @@ def test_times_are_the_sites_local_time(client, firm):
     row = rows(client.get(export_url(firm)))[0]
 
     assert row["Received"] == timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+COLUMNS = (
+    "Reference,Received,Accepted,Practice area,City,Summary,Your message,Fee model,Amount from,Amount to,"
+    "Currency,What it covers,Contact details given,Client's name,Client's email,Client's phone"
+)
+
+
+def test_the_file_starts_with_the_bom_and_the_columns_before_any_request_is_read(
+    client, firm, django_assert_num_queries
+):
+    accepted(firm)
+    stream = iter(client.get(export_url(firm)).streaming_content)
+
+    with django_assert_num_queries(0):
+        first = next(stream)
+
+    assert first == ("\ufeff" + COLUMNS + "\r\n").encode()
+    assert len(list(stream)) == 1
+
+
+def test_the_export_reads_the_same_few_queries_however_many_requests(client, firm, django_assert_num_queries):
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC), tick=False):
+        text(client.get(export_url(firm)))  # the session's "last seen" written once, not in the counts below
+        accepted(firm, released=True)
+        # The session, its user, the second factor, the membership; then every row in one query.
+        with django_assert_num_queries(5):
+            assert len(rows(client.get(export_url(firm)))) == 1
+        for _ in range(7):
+            accepted(firm, released=True)
+
+        with django_assert_num_queries(5):
+            assert len(rows(client.get(export_url(firm)))) == 8
+
+
+def test_rows_are_read_in_chunks_and_none_is_lost(client, firm, monkeypatch):
+    monkeypatch.setattr(requests, "EXPORT_CHUNK_SIZE", 2)
+    made = {str(accepted(firm).public_id) for _ in range(5)}
+
+    assert {row["Reference"] for row in rows(client.get(export_url(firm)))} == made
+
+
+def test_a_chinese_export_stays_chinese_whatever_language_is_active_while_it_streams(client, firm):
+    accepted(firm)
+    response = client.get("/zh-hans" + export_url(firm))
+
+    with translation.override("en"):  # as the next request on this thread may, before the file is sent
+        content = text(response)
+
+    assert content.startswith("\ufeff需求编号,")
+    assert rows(content)[0]["收费方式"] == "固定收费"
