@@ -25,8 +25,12 @@ logger = logging.getLogger(__name__)
 
 PING = "ping"
 EVENTS = (events.REQUEST_RECEIVED, events.REQUEST_ACCEPTED, events.CONTACT_RELEASED, events.REQUEST_WITHDRAWN)
-USER_AGENT = "Lawzana-Webhooks/1.0 (+https://lawzana.example/)"
 ERROR_MAX_LENGTH = 300
+
+
+def user_agent() -> str:
+    # Names the site that sends, so a receiver's operator who sees it in a log knows whom to ask.
+    return f"Lawzana-Webhooks/1.0 (+{settings.SITE_URL}/)"
 
 
 class WebhookError(Exception):
@@ -201,7 +205,7 @@ def delivery_send(*, delivery_id: int) -> bool:
         timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
+            "User-Agent": user_agent(),
             "Lawzana-Event": delivery.event,
             "Lawzana-Delivery": str(delivery.key),
             "Lawzana-Signature": signing.signature_header(endpoint.signing_secrets(), timestamp, body),
