@@ -63,7 +63,8 @@ class WebhookEndpoint(models.Model):
 
 class WebhookDelivery(models.Model):
     """One event for one endpoint: the outbox row, written in the event's own transaction and
-    sent (and retried) until it succeeds, runs out of attempts or its endpoint is disabled."""
+    sent (and retried) until it succeeds, runs out of attempts or its endpoint is disabled.
+    Deleted with its attempts WEBHOOKS_RETENTION_DAYS after it finished."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

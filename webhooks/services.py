@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -303,3 +304,39 @@ def webhooks_sweep() -> int:
             break  # the broker is down: the next sweep tries again
         published += 1
     return published
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+FINISHED = (WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.FAILED, WebhookDelivery.Status.CANCELLED)
+RETENTION_BATCH = 500
+
+
+def deliveries_delete_expired() -> int:
+    """Delete the deliveries that finished more than WEBHOOKS_RETENTION_DAYS ago, with their
+    attempts. Returns how many deliveries were deleted.
+
+    A payload may hold a client's summary and, after a release, their contact details; the firm
+    has its copy, and after the retention the log no longer helps it debug its receiver.
+    Finished: delivered (delivered_at), failed for good or cancelled (the last attempt, or the
+    creation when none was made: a cancellation follows within the retries' span). Batches, each
+    its own short transaction, so a first run over a long history never holds locks for long."""
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOKS_RETENTION_DAYS)
+    expired = (
+        WebhookDelivery.objects.filter(status__in=FINISHED)
+        .alias(finished_at=Coalesce("delivered_at", "last_attempt_at", "created_at"))
+        .filter(finished_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    deleted = 0
+    while batch := list(expired[:RETENTION_BATCH]):
+        # The attempts go by the cascade, in one DELETE; only() keeps the payloads unread.
+        with transaction.atomic():
+            WebhookDelivery.objects.filter(pk__in=batch).only("pk").delete()
+        deleted += len(batch)
+        if len(batch) < RETENTION_BATCH:
+            break
+    if deleted:
+        logger.info("Deleted %s webhook deliveries finished before %s", deleted, cutoff.isoformat())
+    return deleted

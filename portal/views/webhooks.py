@@ -43,6 +43,7 @@ def webhooks(request):
             "is_owner": request.membership.is_owner,
             "can_add": len(endpoints) < conf.WEBHOOKS_MAX_ENDPOINTS_PER_FIRM,
             "max_endpoints": conf.WEBHOOKS_MAX_ENDPOINTS_PER_FIRM,
+            "retention_days": conf.WEBHOOKS_RETENTION_DAYS,
             "events": services.EVENTS,
         },
     )
