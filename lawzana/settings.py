@@ -517,6 +517,7 @@ _HOUSEKEEPING_TASKS = [
     "guides.tasks.guides_notify_stale",
     "webhooks.tasks.webhooks_sweep",
     "directory.tasks.import_files_delete_abandoned",
+    "webhooks.tasks.webhook_deliveries_delete_expired",
 ]
 # Every task is named here (tests/lawzana/test_task_queues.py holds each registered task to it).
 CELERY_TASK_ROUTES = {
@@ -579,6 +580,12 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook deliveries live in the database (an outbox): this sends those whose next attempt
     # is due, the retries after backoff and any whose task message was lost.
     "webhooks-sweep": {"task": "webhooks.tasks.webhooks_sweep", "schedule": 60},
+    # Deliveries and their attempts, WEBHOOKS_RETENTION_DAYS after they finished (payloads may
+    # hold a client's summary). Daily, after the requests' own erasure.
+    "webhook-deliveries-delete-expired": {
+        "task": "webhooks.tasks.webhook_deliveries_delete_expired",
+        "schedule": crontab(minute=45, hour=18),
+    },
     # Firms' response times and ranking, recomputed from their answers (intake.services.response).
     "response-figures-refresh": {
         "task": "intake.tasks.response_figures_refresh",
@@ -738,6 +745,9 @@ WEBHOOKS_LEASE_SECONDS = 45
 WEBHOOKS_CONNECT_TIMEOUT = 3.0
 WEBHOOKS_READ_TIMEOUT = 10.0
 WEBHOOKS_SECRET_OVERLAP_HOURS = 24
+# Days a finished delivery (delivered, failed or cancelled) and its attempts are kept for the
+# firm's log; the privacy notice states it.
+WEBHOOKS_RETENTION_DAYS = 30
 # Plain HTTP to a loopback address, for the test suite's own receiver and a developer's. Never in
 # production (refused below): it is exactly the request forgery the URL checks exist to stop.
 WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER = env_bool("WEBHOOKS_ALLOW_INSECURE_LOCAL_RECEIVER", default=False)

@@ -30,6 +30,7 @@ class PrivacyView(TemplateView):
             policy_version=policy.POLICY_VERSION,
             fanout=settings.LEAD_FANOUT,
             retention_days=settings.LEAD_RETENTION_DAYS,
+            webhook_retention_days=settings.WEBHOOKS_RETENTION_DAYS,
             expiry_days=settings.LEAD_EXPIRY_DAYS,
             retry_days=settings.LEAD_UNMATCHED_RETRY_DAYS,
             **kwargs,

@@ -63,12 +63,17 @@ class WebhookEndpoint(models.Model):
 
 class WebhookDelivery(models.Model):
     """One event for one endpoint: the outbox row, written in the event's own transaction and
-    sent (and retried) until it succeeds or runs out of attempts."""
+    sent (and retried) until it succeeds, runs out of attempts or its endpoint is disabled.
+    Deleted with its attempts WEBHOOKS_RETENTION_DAYS after it finished."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SUCCEEDED = "succeeded", _("Delivered")
         FAILED = "failed", _("Failed")
+        # Never sent, or not retried, because its endpoint was disabled while it was queued
+        # (webhooks.services.endpoint_set_active). Final: enabling the endpoint again does not
+        # bring it back, so a disabled endpoint receives nothing, late or not.
+        CANCELLED = "cancelled", _("Cancelled")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint")

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +26,12 @@ logger = logging.getLogger(__name__)
 
 PING = "ping"
 EVENTS = (events.REQUEST_RECEIVED, events.REQUEST_ACCEPTED, events.CONTACT_RELEASED, events.REQUEST_WITHDRAWN)
-USER_AGENT = "Lawzana-Webhooks/1.0 (+https://lawzana.example/)"
 ERROR_MAX_LENGTH = 300
+
+
+def user_agent() -> str:
+    # Names the site that sends, so a receiver's operator who sees it in a log knows whom to ask.
+    return f"Lawzana-Webhooks/1.0 (+{settings.SITE_URL}/)"
 
 
 class WebhookError(Exception):
@@ -64,9 +69,21 @@ def endpoint_roll_secret(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     return endpoint
 
 
-def endpoint_set_active(*, endpoint: WebhookEndpoint, active: bool) -> None:
-    """Disabled, an endpoint gets no new events; deliveries already queued are still sent."""
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=active)
+def endpoint_set_active(*, endpoint: WebhookEndpoint, active: bool) -> int:
+    """Disabled, an endpoint receives nothing: no new events, and what was still queued for it
+    (first attempts and retries) is cancelled. Returns how many deliveries were cancelled.
+
+    Cancelled rather than held until the endpoint is enabled again: events that happened while
+    it was disabled are never written for it, so holding only the older ones would send a firm
+    a stale, incomplete batch on re-enabling. A cancelled delivery stays in the log (status
+    Cancelled) until the retention sweep, so the owner sees which events the system missed; the
+    requests themselves are in the portal and the API. An attempt already on the wire when the
+    owner clicks cannot be called back: its outcome is logged (_record)."""
+    with transaction.atomic():
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=active)
+        if active:
+            return 0
+        return _cancel(WebhookDelivery.objects.filter(endpoint_id=endpoint.pk))
 
 
 def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
@@ -74,8 +91,10 @@ def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
 
 
 def endpoint_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
-    """A test event through the same outbox and task as the real ones. Sent even to a
-    disabled endpoint: the firm asked for it."""
+    """A test event through the same outbox and task as the real ones. Refused for a disabled
+    endpoint: it receives nothing, so the test would only be cancelled unsent."""
+    if not endpoint.is_active:
+        raise WebhookError(_("This endpoint is disabled: enable it before sending a test event."))
     now = timezone.now()
     with transaction.atomic():
         delivery = WebhookDelivery(endpoint=endpoint, event=PING, next_attempt_at=now)
@@ -171,17 +190,33 @@ def retry_delay(attempts: int) -> timedelta | None:
     return timedelta(seconds=delays[attempts - 1])
 
 
+def _endpoint_active(active: bool = True) -> Exists:
+    # A subquery on the endpoint, not a join: Django turns an UPDATE with a join into
+    # "pk IN (SELECT ...)" over the deliveries, and the status checks that make the claim
+    # exclusive must stay on the row being updated, where PostgreSQL checks them again after
+    # waiting on a concurrent update.
+    return Exists(WebhookEndpoint.objects.filter(pk=OuterRef("endpoint_id"), is_active=active))
+
+
+def _cancel(deliveries) -> int:
+    return deliveries.filter(status=WebhookDelivery.Status.PENDING).update(
+        status=WebhookDelivery.Status.CANCELLED, next_attempt_at=None
+    )
+
+
 def delivery_send(*, delivery_id: int) -> bool:
     """One attempt at a due delivery. Returns True if it was delivered by this call.
 
-    A conditional UPDATE claims it (pending and due) and moves next_attempt_at ahead by a
-    lease, so a second worker, the sweeper or a re-sent message finds nothing to do; a worker
-    that dies mid-send leaves it due again after the lease. At least once: a receiver that
-    answered 2xx just before that crash gets it again, with the same Lawzana-Delivery key.
+    A conditional UPDATE claims it (pending, due and its endpoint enabled) and moves
+    next_attempt_at ahead by a lease, so a second worker, the sweeper or a re-sent message
+    finds nothing to do; a worker that dies mid-send leaves it due again after the lease. At
+    least once: a receiver that answered 2xx just before that crash gets it again, with the
+    same Lawzana-Delivery key. A delivery of a disabled endpoint is left for the sweeper to
+    cancel.
     """
     now = timezone.now()
     claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+        _endpoint_active(), pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
     ).update(
         next_attempt_at=now + timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS),
         attempts=F("attempts") + 1,
@@ -201,7 +236,7 @@ def delivery_send(*, delivery_id: int) -> bool:
         timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
+            "User-Agent": user_agent(),
             "Lawzana-Event": delivery.event,
             "Lawzana-Delivery": str(delivery.key),
             "Lawzana-Signature": signing.signature_header(endpoint.signing_secrets(), timestamp, body),
@@ -223,16 +258,23 @@ def _record(delivery: WebhookDelivery, outcome: transport.Outcome) -> None:
         succeeded=outcome.ok,
     )
     fields = {"last_status_code": outcome.status_code, "last_response_ms": outcome.elapsed_ms, "last_error": error}
+    row = WebhookDelivery.objects.filter(pk=delivery.pk)
     if outcome.ok:
-        fields.update(status=WebhookDelivery.Status.SUCCEEDED, delivered_at=now, next_attempt_at=None)
+        # Even if the endpoint was disabled during the attempt: the receiver has it.
+        row.update(**fields, status=WebhookDelivery.Status.SUCCEEDED, delivered_at=now, next_attempt_at=None)
+        return
+    delay = retry_delay(delivery.attempts)
+    if delay is None:
+        outcome_fields = {"status": WebhookDelivery.Status.FAILED, "next_attempt_at": None}
     else:
-        delay = retry_delay(delivery.attempts)
+        outcome_fields = {"next_attempt_at": now + delay}
+    if row.filter(status=WebhookDelivery.Status.PENDING).update(**fields, **outcome_fields):
         if delay is None:
-            fields.update(status=WebhookDelivery.Status.FAILED, next_attempt_at=None)
             logger.warning("Webhook delivery %s failed for good after %s attempts", delivery.pk, delivery.attempts)
-        else:
-            fields.update(next_attempt_at=now + delay)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
+    else:
+        # Cancelled during the attempt (its endpoint was disabled): it stays cancelled, with no
+        # next attempt, and shows how this last attempt went.
+        row.update(**fields)
 
 
 SWEEP_BATCH = 500
@@ -241,9 +283,18 @@ SWEEP_BATCH = 500
 def webhooks_sweep() -> int:
     """Publish the send of every delivery whose next attempt is due: the retries after their
     backoff, and first attempts whose task message was lost (the broker was down at the
-    commit). Returns how many were published."""
+    commit). Returns how many were published.
+
+    First it cancels what is still pending for a disabled endpoint (an event written while the
+    owner was disabling it, a failed attempt that was on the wire then): delivery_send never
+    claims those, and left pending they would be due at every sweep and could fill its batch."""
+    cancelled = _cancel(WebhookDelivery.objects.filter(_endpoint_active(False)))
+    if cancelled:
+        logger.info("Cancelled %s webhook deliveries of disabled endpoints", cancelled)
     due = list(
-        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now())
+        WebhookDelivery.objects.filter(
+            _endpoint_active(), status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now()
+        )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
@@ -253,3 +304,39 @@ def webhooks_sweep() -> int:
             break  # the broker is down: the next sweep tries again
         published += 1
     return published
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+FINISHED = (WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.FAILED, WebhookDelivery.Status.CANCELLED)
+RETENTION_BATCH = 500
+
+
+def deliveries_delete_expired() -> int:
+    """Delete the deliveries that finished more than WEBHOOKS_RETENTION_DAYS ago, with their
+    attempts. Returns how many deliveries were deleted.
+
+    A payload may hold a client's summary and, after a release, their contact details; the firm
+    has its copy, and after the retention the log no longer helps it debug its receiver.
+    Finished: delivered (delivered_at), failed for good or cancelled (the last attempt, or the
+    creation when none was made: a cancellation follows within the retries' span). Batches, each
+    its own short transaction, so a first run over a long history never holds locks for long."""
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOKS_RETENTION_DAYS)
+    expired = (
+        WebhookDelivery.objects.filter(status__in=FINISHED)
+        .alias(finished_at=Coalesce("delivered_at", "last_attempt_at", "created_at"))
+        .filter(finished_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    deleted = 0
+    while batch := list(expired[:RETENTION_BATCH]):
+        # The attempts go by the cascade, in one DELETE; only() keeps the payloads unread.
+        with transaction.atomic():
+            WebhookDelivery.objects.filter(pk__in=batch).only("pk").delete()
+        deleted += len(batch)
+        if len(batch) < RETENTION_BATCH:
+            break
+    if deleted:
+        logger.info("Deleted %s webhook deliveries finished before %s", deleted, cutoff.isoformat())
+    return deleted

@@ -15,3 +15,8 @@ def webhook_deliver(delivery_id: int) -> bool:
 @shared_task
 def webhooks_sweep() -> int:
     return services.webhooks_sweep()
+
+
+@shared_task
+def webhook_deliveries_delete_expired() -> int:
+    return services.deliveries_delete_expired()

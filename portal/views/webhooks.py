@@ -6,6 +6,7 @@ from django.conf import settings as conf
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from webhooks import services
@@ -42,6 +43,7 @@ def webhooks(request):
             "is_owner": request.membership.is_owner,
             "can_add": len(endpoints) < conf.WEBHOOKS_MAX_ENDPOINTS_PER_FIRM,
             "max_endpoints": conf.WEBHOOKS_MAX_ENDPOINTS_PER_FIRM,
+            "retention_days": conf.WEBHOOKS_RETENTION_DAYS,
             "events": services.EVENTS,
         },
     )
@@ -94,12 +96,20 @@ def webhook_roll(request, pk):
 def webhook_toggle(request, pk):
     endpoint = _endpoint(request, pk)
     active = not endpoint.is_active
-    services.endpoint_set_active(endpoint=endpoint, active=active)
+    cancelled = services.endpoint_set_active(endpoint=endpoint, active=active)
     if active:
-        message = _("The endpoint %(url)s is enabled again.")
+        message = _("The endpoint %(url)s is enabled again.") % {"url": endpoint.url}
     else:
-        message = _("The endpoint %(url)s is disabled: it gets no new events.")
-    messages.success(request, message % {"url": endpoint.url})
+        message = _("The endpoint %(url)s is disabled: nothing is sent to it until you enable it again.") % {
+            "url": endpoint.url
+        }
+    if cancelled:
+        message += " " + ngettext(
+            "%(count)d queued delivery is cancelled: it will not be sent.",
+            "%(count)d queued deliveries are cancelled: they will not be sent.",
+            cancelled,
+        ) % {"count": cancelled}
+    messages.success(request, message)
     return _back(request)
 
 
@@ -116,7 +126,11 @@ def webhook_delete(request, pk):
 @require_POST
 def webhook_test(request, pk):
     endpoint = _endpoint(request, pk)
-    services.endpoint_ping(endpoint=endpoint)
+    try:
+        services.endpoint_ping(endpoint=endpoint)
+    except services.WebhookError as exc:
+        messages.error(request, str(exc))
+        return _back(request)
     messages.success(
         request,
         _("A test event is queued for %(url)s. Its delivery appears below within a minute.") % {"url": endpoint.url},

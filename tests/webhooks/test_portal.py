@@ -160,3 +160,36 @@ def test_the_pages_are_valid_html(client, firm_a, endpoint, owner, assert_valid_
     for address in [url("webhooks", firm_a), url("webhook_add", firm_a), url("integrations", firm_a)]:
         assert_valid_html(client.get(address).content)
     assert_valid_html(client.post(url("webhook_roll", firm_a, pk=endpoint.pk)).content)
+
+
+def test_a_disabled_endpoint_offers_no_test_event_and_refuses_one_posted_anyway(client, firm_a, endpoint, owner):
+    enabled = WebhookEndpointFactory(firm=firm_a)
+    client.post(url("webhook_toggle", firm_a, pk=endpoint.pk))
+
+    page = client.get(url("webhooks", firm_a)).content.decode()
+    assert url("webhook_test", firm_a, pk=enabled.pk) in page
+    assert url("webhook_test", firm_a, pk=endpoint.pk) not in page
+
+    response = client.post(url("webhook_test", firm_a, pk=endpoint.pk), follow=True)
+
+    content = response.content.decode()
+    assert "This endpoint is disabled: enable it before sending a test event." in content
+    assert "A test event is queued" not in content
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_disabling_an_endpoint_cancels_what_was_queued_and_the_log_shows_it(client, firm_a, endpoint, owner):
+    WebhookDeliveryFactory.create_batch(2, endpoint=endpoint)
+    WebhookDeliveryFactory(endpoint=endpoint, status="succeeded")
+
+    response = client.post(url("webhook_toggle", firm_a, pk=endpoint.pk), follow=True)
+
+    content = response.content.decode()
+    assert "is disabled: nothing is sent to it until you enable it again." in content
+    assert "2 queued deliveries are cancelled: they will not be sent." in content
+    assert content.count(">Cancelled</td>") == 2 and content.count(">Delivered</td>") == 1
+    # Enabled again, it gets new events only; a cancellation is not a failure of the firm's system.
+    client.post(url("webhook_toggle", firm_a, pk=endpoint.pk))
+    statuses = sorted(WebhookDelivery.objects.values_list("status", flat=True))
+    assert statuses == ["cancelled", "cancelled", "succeeded"]
+    assert "failed for good" not in client.get(url("integrations", firm_a)).content.decode()

@@ -122,6 +122,14 @@ def test_during_the_secret_roll_both_secrets_sign_and_after_24_hours_only_the_ne
         assert after.verified_with(new) and not after.verified_with(old)
 
 
+def test_the_user_agent_names_the_site_it_comes_from(endpoint, receiver, settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://www.lawzana.cn"
+
+    ping(endpoint, django_capture_on_commit_callbacks)
+
+    assert receiver.received[0].headers["User-Agent"] == "Lawzana-Webhooks/1.0 (+https://www.lawzana.cn/)"
+
+
 def test_a_delivery_whose_message_was_lost_is_sent_by_the_sweeper(
     endpoint, receiver, monkeypatch, django_capture_on_commit_callbacks
 ):
