@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from api import tokens
+from directory import conflicts
 from directory.models import Invitation
 from lawzana.i18n import prefixed
 from tests.authz.test_matrix import site_url_names
@@ -44,6 +46,7 @@ from tests.factories import (
     ServiceFeeFactory,
     SocialLinkFactory,
 )
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
@@ -199,6 +202,21 @@ class World:
         self.withdrawn = lead(status="withdrawn", withdrawn_at=now)
         MatchFactory(firm=self.firm, lead=self.withdrawn, status="cancelled")
         self.unmatched = lead(status="unmatched")
+        # The integrations pages with something in them: a long endpoint URL, a delivery log
+        # with a long error, a token and a conflict-list entry.
+        endpoint = WebhookEndpoint.objects.create(firm=self.firm, url=LONG_URL, created_by=self.owner)
+        WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            event="request.received",
+            payload={},
+            status=WebhookDelivery.Status.FAILED,
+            attempts=6,
+            last_status_code=502,
+            last_error=f"The receiver answered 502 Bad Gateway: {LONG_WORD}",
+            next_attempt_at=None,
+        )
+        tokens.token_create(firm=self.firm, name="Our case management system (Clio Grow)", user=self.owner)
+        conflicts.entry_add(firm=self.firm, name="Harbin Ice Tech Co., Ltd.", label=f"Client {LONG_WORD}")
 
     def status(self, lead):
         return reverse("intake:lead_status", kwargs={"token": lead.token})
@@ -472,6 +490,14 @@ OVERFLOW_SCRIPT = """
         range.selectNodeContents(child);
         const how = crossing(range.getBoundingClientRect());
         if (how) problems.push(`text in ${describe(element)}: ${how}`);
+        // Squeezed instead: a box too narrow for its words stacks them a letter or two a line
+        // (a table caption left as table-caption in a table turned into blocks did that).
+        const letters = child.textContent.replace(/\\s+/g, "").length;
+        const tops = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top));
+        const lines = new Set(tops).size;
+        if (lines >= 4 && letters / lines < 2.5) {
+          problems.push(`text in ${describe(element)}: ${letters} letters on ${lines} lines`);
+        }
         continue;
       }
       if (child.nodeType !== Node.ELEMENT_NODE) continue;
