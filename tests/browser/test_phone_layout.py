@@ -216,7 +216,7 @@ class World:
             next_attempt_at=None,
         )
         tokens.token_create(firm=self.firm, name="Our case management system (Clio Grow)", user=self.owner)
-        conflicts.entry_add(firm=self.firm, name="Harbin Ice Tech Co., Ltd.", label=f"Client {LONG_WORD}")
+        conflicts.entry_add(firm=self.firm, name="Harbin Ice Tech Co., Ltd.", label=f"Client {LONG_WORD}"[:80])
 
     def status(self, lead):
         return reverse("intake:lead_status", kwargs={"token": lead.token})
